@@ -1,0 +1,82 @@
+"""Enrichment passes over the document model.
+
+Each pass takes the Book, marks up the division trees in place and knows nothing
+of the output format. ``enrich`` runs them in order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+from .model import Book, Heading
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# A run of Russian: Cyrillic words with the spaces, digits and light punctuation between them.
+_WORD = r"(?:\d+(?:[–-]\d+)*-)?[\u0400-\u04FF]+(?:-[\u0400-\u04FF]+)*"
+CYRILLIC_RUN = re.compile(rf"{_WORD}(?:[ ,.:;]+{_WORD})*")
+SKIP_TAGS = {"code", "pre", "script", "style"}
+
+
+def enrich(book: Book) -> Book:
+    for division in book.divisions:
+        tag_russian(division.body)
+        division.title_html = _tag_russian_fragment(division.title_html)
+        collect_headings(division)
+    return book
+
+
+def collect_headings(division) -> None:
+    division.headings = [Heading(1, division.id, division.title)]
+    for el in division.body.iter("h2", "h3", "h4", "h5", "h6"):
+        if not el.get("id"):
+            el.set("id", f"{division.id}-h{len(division.headings)}")
+        division.headings.append(Heading(int(el.tag[1]), el.get("id"), el.text_content().strip()))
+
+
+def _in_russian(el) -> bool:
+    for node in (el, *el.iterancestors()):
+        lang = node.get("lang")
+        if lang:
+            return lang == "ru" or lang.startswith("ru-")
+    return False
+
+
+def tag_russian(root) -> None:
+    """Wrap every Cyrillic run not already inside a lang="ru" element in <span lang="ru">."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            continue
+        if el.text and CYRILLIC.search(el.text) and not _in_russian(el):
+            _wrap_runs(el, "text")
+        if el is not root and el.tail and CYRILLIC.search(el.tail) and not _in_russian(el.getparent()):
+            _wrap_runs(el, "tail")
+
+
+def _wrap_runs(el, attr: str) -> None:
+    text = getattr(el, attr)
+    pieces = CYRILLIC_RUN.split(text)
+    runs = CYRILLIC_RUN.findall(text)
+    setattr(el, attr, pieces[0])
+    spans = []
+    for run, after in zip(runs, pieces[1:]):
+        span = html.Element("span", lang="ru")
+        span.text, span.tail = run, after
+        spans.append(span)
+    if attr == "text":
+        for i, span in enumerate(spans):
+            el.insert(i, span)
+    else:
+        parent, at = el.getparent(), el.getparent().index(el)
+        for i, span in enumerate(spans, 1):
+            parent.insert(at + i, span)
+
+
+def _tag_russian_fragment(fragment: str) -> str:
+    if not CYRILLIC.search(fragment):
+        return fragment
+    wrapper = html.fragment_fromstring(fragment or "", create_parent="span")
+    tag_russian(wrapper)
+    text = html.tostring(wrapper, encoding="unicode")
+    return text[len("<span>"):-len("</span>")]

@@ -1,0 +1,86 @@
+"""Read the manuscript: every file named in book.yaml goes through Pandoc once,
+and comes back as one :class:`Division` of the document model."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+import pypandoc
+from lxml import html
+
+from .config import BookConfig, load_config
+from .errors import ManuscriptError
+from .model import Book, Division
+
+# Pandoc Markdown with typographic quotes and dashes; raw HTML and TeX are not manuscript syntax.
+PANDOC_FROM = "markdown+smart-raw_html-raw_tex-tex_math_dollars"
+
+
+def read_book(book_dir: Path) -> Book:
+    config = load_config(book_dir)
+    divisions = []
+    chapter_number = 0
+    for entry in config.divisions:
+        if entry.kind == "chapter":
+            chapter_number += 1
+            div_id, number = f"ch{chapter_number:02d}", chapter_number
+        else:
+            div_id, number = _unique_id(entry.role, divisions), None
+        divisions.append(read_division(entry.file, div_id, entry.kind, entry.role, number))
+    return Book(config, divisions)
+
+
+def _unique_id(role: str, divisions: list[Division]) -> str:
+    taken = {d.id for d in divisions}
+    candidate, n = role, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{role}{n}"
+    return candidate
+
+
+def markdown_to_html(path: Path, id_prefix: str) -> str:
+    try:
+        return pypandoc.convert_file(
+            str(path), "html5", format=PANDOC_FROM,
+            extra_args=[f"--id-prefix={id_prefix}-", "--wrap=none", "--section-divs=false"],
+        )
+    except RuntimeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ManuscriptError(f"pandoc could not read this file: {str(exc).strip().splitlines()[-1]}",
+                              path, int(line.group(1)) if line else None) from None
+
+
+def read_division(path: Path, div_id: str, kind: str, role: str, number: int | None) -> Division:
+    body = html.fragment_fromstring(markdown_to_html(path, div_id) or "<p></p>", create_parent="div")
+    h1 = body.find("h1")
+    if h1 is None:
+        raise ManuscriptError("the file has no title heading", path, 1,
+                              hint="start it with a line '# Title'")
+    if body.index(h1) != 0 or (body.text or "").strip():
+        raise ManuscriptError("text before the title heading", path, 1,
+                              hint="the '# Title' line must come first")
+    if len(body.findall("h1")) > 1:
+        raise ManuscriptError("more than one '# ' title heading", path,
+                              _line_of_second_title(path),
+                              hint="one file per chapter; use '## ' for sections")
+    title_html = escape(h1.text or "", quote=False) + "".join(
+        html.tostring(child, encoding="unicode") for child in h1)
+    title = h1.text_content().strip()
+    body.remove(h1)
+    if h1.tail and h1.tail.strip():
+        body.text = (body.text or "") + h1.tail
+    return Division(div_id, kind, role, number, title, title_html, body, path)
+
+
+def _line_of_second_title(path: Path) -> int | None:
+    seen = 0
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(r"#\s", line):
+            seen += 1
+            if seen == 2:
+                return n
+    return None
+
