@@ -173,10 +173,10 @@ def plan_chapters(article: Article, warn) -> tuple[list[Chapter], Chapter | None
             bibliography = Chapter(section.title, section.blocks, section.children, role="bibliography")
             continue
         if section.is_empty():
-            warn(f"line {section.line}: empty section '{section.title}' dropped")
+            warn(section.line, f"empty section '{section.title}' dropped")
             continue
         if name in NAVIGATION_SECTIONS:
-            warn(f"line {section.line}: navigation section '{section.title}' dropped")
+            warn(section.line, f"navigation section '{section.title}' dropped")
             continue
         _drop_empty(section, warn)
         if chapters and section.words() < SHORT_SECTION_WORDS:
@@ -192,7 +192,7 @@ def _drop_empty(section: Section, warn) -> None:
     kept = []
     for child in section.children:
         if child.is_empty():
-            warn(f"line {child.line}: empty section '{child.title}' dropped")
+            warn(child.line, f"empty section '{child.title}' dropped")
         else:
             _drop_empty(child, warn)
             kept.append(child)

