@@ -138,7 +138,7 @@ def _after_colon(lines: list[str], i: int, blocks: list[Block]) -> int:
         j += 1
     if j < len(lines) and lines[j].strip().startswith("- "):
         return j
-    run = []
+    start, run = j, []
     while j < len(lines) and lines[j].strip():
         run.append(lines[j].strip())
         j += 1
@@ -146,10 +146,10 @@ def _after_colon(lines: list[str], i: int, blocks: list[Block]) -> int:
         return j
     if len(run) >= 2 and statistics.median(len(r) for r in run) <= LIST_ITEM_MAX_CHARS:
         blocks.append(Block("list", run))
-    else:
-        blocks.append(Block("quote", run[:1]))
-        blocks.extend(Block("para", [r]) for r in run[1:])
-    return j
+        return j
+    # One quoted paragraph; what follows it is read as ordinary text again.
+    blocks.append(Block("quote", run[:1]))
+    return start + 1
 
 
 # ------------------------------------------------------------------- structure

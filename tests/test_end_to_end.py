@@ -115,7 +115,7 @@ def test_russian_is_extractable_from_pdf_and_tagged_in_epub(real_book):
 def test_pdf_metadata_and_bookmarks(real_book):
     reader = PdfReader(real_book.pdf)
     meta = real_book.model.config
-    assert reader.metadata.title == meta.title
+    assert reader.metadata.title == (f"{meta.title}: {meta.subtitle}" if meta.subtitle else meta.title)
     assert reader.metadata.author == meta.creator
     assert reader.trailer["/Root"]["/Lang"] == meta.language
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
