@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import statistics
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ CYRILLIC_RUN = re.compile(rf"{_CYR_WORD}(?:[ ,.:;]+{_CYR_WORD})*")
 NAVIGATION_SECTIONS = {"see also", "external links", "references", "citations", "sources", "notes"}
 BIBLIOGRAPHY_SECTIONS = {"further reading", "bibliography"}
 SHORT_SECTION_WORDS = 150   # top-level sections shorter than this join the previous chapter
-LIST_ITEM_MAX_CHARS = 250   # bare lines after ':' longer than this are prose, not list items
+LIST_ITEM_MAX_CHARS = 300   # a first bare line after ':' longer than this is a quotation, not a list item
 
 
 @dataclass
@@ -144,7 +143,7 @@ def _after_colon(lines: list[str], i: int, blocks: list[Block]) -> int:
         j += 1
     if not run:
         return j
-    if len(run) >= 2 and statistics.median(len(r) for r in run) <= LIST_ITEM_MAX_CHARS:
+    if len(run) >= 2 and len(run[0]) <= LIST_ITEM_MAX_CHARS:
         blocks.append(Block("list", run))
         return j
     # One quoted paragraph; what follows it is read as ordinary text again.
