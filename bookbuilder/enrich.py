@@ -17,14 +17,29 @@ CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _WORD = r"(?:\d+(?:[–-]\d+)*-)?[\u0400-\u04FF]+(?:-[\u0400-\u04FF]+)*"
 CYRILLIC_RUN = re.compile(rf"{_WORD}(?:[ ,.:;]+{_WORD})*")
 SKIP_TAGS = {"code", "pre", "script", "style"}
+TEXT_BLOCKS = ("p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th")
 
 
 def enrich(book: Book) -> Book:
     for division in book.divisions:
+        trim_block_whitespace(division.body)
         tag_russian(division.body)
         division.title_html = _tag_russian_fragment(division.title_html)
         collect_headings(division)
     return book
+
+
+def trim_block_whitespace(root) -> None:
+    """Drop the newlines Pandoc leaves inside blocks (<dd>\ntext\n</dd>): WeasyPrint can
+    break a line badly after a leading collapsible space."""
+    for el in root.iter(*TEXT_BLOCKS):
+        if el.text:
+            el.text = el.text.lstrip()
+        last = el[-1] if len(el) else None
+        if last is not None and last.tail:
+            last.tail = last.tail.rstrip()
+        elif last is None and el.text:
+            el.text = el.text.rstrip()
 
 
 def collect_headings(division) -> None:

@@ -107,6 +107,7 @@ def test_all_fonts_embedded_and_subset(real_book):
 
 def test_russian_is_extractable_from_pdf_and_tagged_in_epub(real_book):
     assert any("Большой террор" in text for text in real_book.pages)
+    assert any("ɪˈʐofɕːɪnə" in text for text in real_book.pages), "IPA not extractable"
     with zipfile.ZipFile(real_book.epub) as z:
         chapters = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
     assert re.search(r'<span lang="ru"[^>]*>Большой террор</span>', chapters)
