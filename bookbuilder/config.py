@@ -94,6 +94,8 @@ class BookConfig:
     trim: str
     divisions: list[Division] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    transliteration: str = "ala_lc"          # an iuliia scheme name
+    transliteration_reason: str = ""
 
     @property
     def page_size(self) -> str:
@@ -137,7 +139,24 @@ def load_config(book_dir: Path) -> BookConfig:
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
         notes=[str(n) for n in data.get("notes", []) or []],
+        **_transliteration(doc),
     )
+
+
+def _transliteration(doc: YamlDoc) -> dict:
+    """``transliteration: ala_lc`` or ``transliteration: {scheme: ala_lc, reason: ...}``."""
+    import iuliia
+
+    value = doc.data.get("transliteration") or {}
+    if isinstance(value, str):
+        value = {"scheme": value}
+    if not isinstance(value, dict):
+        raise doc.error("'transliteration' must be a scheme name or a mapping", "transliteration")
+    scheme = str(value.get("scheme", "ala_lc")).lower().replace("-", "_")
+    if not iuliia.schemas.has(scheme):
+        raise doc.error(f"unknown transliteration scheme '{scheme}'", "transliteration",
+                        hint="one of: " + ", ".join(sorted(iuliia.schemas.names())))
+    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip()}
 
 
 def _divisions(doc: YamlDoc, book_dir: Path) -> list[Division]:

@@ -1,16 +1,23 @@
 """Enrichment passes over the document model.
 
-Each pass takes the Book, marks up the division trees in place and knows nothing
-of the output format. ``enrich`` runs them in order.
+Each pass takes the Book (or one division), marks up the trees in place and knows
+nothing of the output format. ``enrich`` runs them in order; the order matters where
+passes mark the same words: transliteration notes go in before glossary links, because
+matching never looks inside links.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import html
 
-from .model import Book, Heading
+from .glossary import mark_glossary_uses
+from .model import Book, Division, Heading
+from .notes import collect_footnotes, number_notes
+from .transliteration import Spelling, add_transliteration_notes, kept_spellings
+from .translit import LetterRow, Scheme
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # A run of Russian: Cyrillic words with the spaces, digits and light punctuation between them.
@@ -20,17 +27,58 @@ SKIP_TAGS = {"code", "pre", "script", "style"}
 TEXT_BLOCKS = ("p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th")
 
 
+@dataclass
+class TransliterationNote:
+    """What the front-matter 'Note on Transliteration' shows, computed from iuliia."""
+
+    scheme: Scheme
+    reason: str
+    letters: list[LetterRow]
+    context_rules: list[tuple[str, str, str]]
+    spellings: list[Spelling]
+
+
 def enrich(book: Book) -> Book:
     for division in book.divisions:
         trim_block_whitespace(division.body)
         tag_russian(division.body)
         division.title_html = _tag_russian_fragment(division.title_html)
+        collect_footnotes(division)
+    add_transliteration_notes(book)
+    for entry in book.glossary:
+        entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
+    mark_glossary_uses(book)
+    for division in book.divisions:
+        for note in division.notes:
+            tag_russian(note.content)
+        number_notes(division)
         collect_headings(division)
+    add_generated_divisions(book)
     return book
 
 
+def add_generated_divisions(book: Book) -> None:
+    """Front and back matter the builder writes itself, placed where a reader expects them."""
+    if book.terms:
+        book.transliteration = TransliterationNote(
+            book.scheme, book.config.transliteration_reason, book.scheme.letter_table(),
+            book.scheme.context_rules(), kept_spellings(book))
+        at = len(book.front)
+        book.divisions.insert(at, _generated("transliteration", "front", "A Note on Transliteration",
+                                             book.terms[0].file))
+    if book.glossary:
+        at = len(book.front) + len(book.chapters)
+        book.divisions.insert(at, _generated("glossary", "back", "Glossary", book.glossary[0].file))
+
+
+def _generated(role: str, kind: str, title: str, source) -> Division:
+    division = Division(role, kind, role, None, title, title, html.Element("div"), source, generated=True)
+    division.headings = [Heading(1, division.id, title)]
+    return division
+
+
 def trim_block_whitespace(root) -> None:
-    """Drop the newlines Pandoc leaves inside blocks (<dd>\ntext\n</dd>): WeasyPrint can
+    """Drop the newlines Pandoc leaves inside blocks (<dd>\\ntext\\n</dd>): WeasyPrint can
     break a line badly after a leading collapsible space."""
     for el in root.iter(*TEXT_BLOCKS):
         if el.text:

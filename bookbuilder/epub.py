@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import copy
+from html import escape
 from pathlib import Path
 
 from ebooklib import epub
 
 from .model import Book
 from .output import atomic_output
-from .render import build_date, epub_documents, epub_stylesheet
+from .render import build_date, epub_documents, epub_stylesheet, epub_xhtml
 
 XHTML = "application/xhtml+xml"
 
 
-def epub_bodies(book: Book) -> dict[str, str]:
-    """Each division's body as XHTML, with links to other divisions pointed at their files."""
+def id_files(book: Book) -> dict[str, str]:
+    """Element id -> the EPUB file it ends up in."""
     file_of = {}
     for division in book.divisions:
-        for el in division.body.iter():
-            if isinstance(el.tag, str) and el.get("id"):
-                file_of[el.get("id")] = division.file_name
         file_of[division.id] = division.file_name
+        for root in [division.body] + [note.content for note in division.notes]:
+            for el in root.iter():
+                if isinstance(el.tag, str) and el.get("id"):
+                    file_of[el.get("id")] = division.file_name
+    glossary = book.division("glossary")
+    for entry in book.glossary:
+        file_of[entry.id] = glossary.file_name if glossary else ""
+    return file_of
+
+
+def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
+    """Each division's body as XHTML, with links to other divisions pointed at their files."""
     bodies = {}
     for division in book.divisions:
         body = copy.deepcopy(division.body)
@@ -30,9 +40,13 @@ def epub_bodies(book: Book) -> dict[str, str]:
             target = href[1:] if href.startswith("#") else None
             if target and file_of.get(target, division.file_name) != division.file_name:
                 link.set("href", f"{file_of[target]}#{target}")
-        copy_division = copy.copy(division)
-        copy_division.body = body
-        bodies[division.id] = copy_division.body_xhtml()
+            classes = (link.get("class") or "").split()
+            if "noteref" in classes:
+                link.set("data-epub-type", "noteref")
+            elif "glossterm" in classes:
+                link.set("data-epub-type", "glossref")
+        text = escape(body.text, quote=False) if body.text else ""
+        bodies[division.id] = text + "".join(epub_xhtml(child) for child in body)
     return bodies
 
 
@@ -55,7 +69,8 @@ def assemble(book: Book) -> epub.EpubBook:
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
-    docs = epub_documents(book, epub_bodies(book))
+    file_of = id_files(book)
+    docs = epub_documents(book, epub_bodies(book, file_of), file_of)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,

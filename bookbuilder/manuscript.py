@@ -13,6 +13,8 @@ from lxml import html
 from .config import BookConfig, load_config
 from .errors import ManuscriptError
 from .model import Book, Division
+from .terms import load_glossary, load_russian_terms
+from .translit import Scheme
 
 # Pandoc Markdown with typographic quotes and dashes; raw HTML and TeX are not manuscript syntax.
 PANDOC_FROM = "markdown+smart-raw_html-raw_tex-tex_math_dollars"
@@ -29,7 +31,38 @@ def read_book(book_dir: Path) -> Book:
         else:
             div_id, number = _unique_id(entry.role, divisions), None
         divisions.append(read_division(entry.file, div_id, entry.kind, entry.role, number))
-    return Book(config, divisions)
+    book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
+                scheme=Scheme(config.transliteration))
+    _format_data_text(book)
+    return book
+
+
+def _format_data_text(book: Book) -> None:
+    """Glossary definitions and term glosses are Markdown too: typographic quotes, emphasis."""
+    fields = [(entry, "definition") for entry in book.glossary] + [
+        (term, name) for term in book.terms for name in ("english", "gloss")]
+    converted = markdown_snippets([getattr(obj, name) for obj, name in fields])
+    for (obj, name), text in zip(fields, converted):
+        setattr(obj, f"{name}_html", text)
+
+
+def markdown_snippets(texts: list[str]) -> list[str]:
+    """Many short Markdown strings to inline HTML with a single Pandoc run."""
+    if not texts:
+        return []
+    source = "\n\n".join(f"::: {{#snippet-{i}}}\n{text}\n:::" for i, text in enumerate(texts))
+    converted = pypandoc.convert_text(source, "html5", format=PANDOC_FROM, extra_args=["--wrap=none"])
+    tree = html.fragment_fromstring(converted, create_parent="div")
+    result = []
+    for i in range(len(texts)):
+        div = tree.get_element_by_id(f"snippet-{i}", None)
+        para = div.find("p") if div is not None else None
+        if para is None:
+            result.append(escape(texts[i], quote=False))
+            continue
+        result.append(escape(para.text or "", quote=False)
+                      + "".join(html.tostring(child, encoding="unicode") for child in para))
+    return result
 
 
 def _unique_id(role: str, divisions: list[Division]) -> str:

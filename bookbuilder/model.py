@@ -18,10 +18,16 @@ from .config import BookConfig
 EPUB_TYPES = {
     "chapter": "chapter",
     "keyfacts": "preamble",
+    "transliteration": "preface",
     "bibliography": "bibliography",
+    "glossary": "glossary",
+    "index": "index",
     "front": "frontmatter",
     "back": "backmatter",
 }
+# ARIA roles (DPUB-ARIA) for the same parts, where one exists.
+ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "glossary": "doc-glossary",
+              "index": "doc-index", "transliteration": "doc-preface"}
 
 
 @dataclass
@@ -29,6 +35,26 @@ class Heading:
     level: int       # 1 = chapter title, 2 = section, ...
     id: str
     text: str
+
+
+@dataclass
+class Note:
+    """A footnote: from the manuscript (kind "footnote") or generated ("translit")."""
+
+    id: str                      # id of the note; its reference in the text is id + "-ref"
+    kind: str
+    content: html.HtmlElement    # <div> holding the note's paragraphs
+    number: int = 0              # per chapter, in reading order
+
+    @property
+    def ref_id(self) -> str:
+        return f"{self.id}-ref"
+
+    def content_html(self) -> str:
+        return "".join(html.tostring(child, encoding="unicode") for child in self.content)
+
+    def content_xhtml(self) -> str:
+        return "".join(etree.tostring(child, encoding="unicode", method="xml") for child in self.content)
 
 
 @dataclass
@@ -42,10 +68,16 @@ class Division:
     body: html.HtmlElement       # <div> holding everything after the title
     source: Path
     headings: list[Heading] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    generated: bool = False      # made by the builder (glossary, index...), rendered by a template
 
     @property
     def epub_type(self) -> str:
         return EPUB_TYPES.get(self.role, "chapter")
+
+    @property
+    def epub_role(self) -> str | None:
+        return ARIA_ROLES.get(self.role)
 
     @property
     def file_name(self) -> str:
@@ -66,6 +98,10 @@ class Division:
 class Book:
     config: BookConfig
     divisions: list[Division]
+    terms: list = field(default_factory=list)       # RussianTerm, from russian-terms.yaml
+    glossary: list = field(default_factory=list)    # GlossaryEntry, from glossary.yaml
+    scheme: object = None                            # translit.Scheme named in book.yaml
+    transliteration: object = None                   # enrich.TransliterationNote, when there are terms
 
     @property
     def chapters(self) -> list[Division]:
@@ -78,6 +114,9 @@ class Book:
     @property
     def back(self) -> list[Division]:
         return [d for d in self.divisions if d.kind == "back"]
+
+    def division(self, role: str) -> Division | None:
+        return next((d for d in self.divisions if d.role == role), None)
 
     def division_of(self, element_id: str) -> Division | None:
         for division in self.divisions:

@@ -1,21 +1,29 @@
 """Render the document model through Jinja2 templates.
 
-Python hands the templates data; all markup lives in ``templates/``.
+Python hands the templates data; markup lives in ``templates/``. The only tree
+rewriting here is format-specific: notes become CSS footnotes in print, and
+``epub:type`` attributes in the EPUB.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from dataclasses import dataclass
 import os
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from lxml import etree, html
 from markupsafe import Markup
 
 from .fonts import book_fonts
-from .model import Book
+from .model import Book, Division
+from .pages import PageMap
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
 
 
 def environment() -> Environment:
@@ -48,18 +56,76 @@ def common_context(book: Book) -> dict:
     }
 
 
-def print_html(book: Book) -> str:
-    """One HTML document holding the whole print book."""
+# ------------------------------------------------------------------ print
+
+@dataclass
+class Link:
+    label: str
+    href: str
+
+
+def print_html(book: Book, page_map: PageMap | None = None) -> str:
+    """One HTML document holding the whole print book.
+
+    ``page_map`` (from a first layout) turns element ids into page references; before
+    there is one, the back matter's locators are empty.
+    """
+    page_map = page_map or PageMap.empty()
+
+    def locate(entry) -> list[Link]:
+        return [Link(loc.label, f"#{loc.target}") for loc in page_map.locators(u.id for u in entry.uses)]
+
     env = environment()
     css = env.get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
-    return env.get_template("print/book.html.j2").render(css=Markup(css), **common_context(book))
+    return env.get_template("print/book.html.j2").render(
+        css=Markup(css), body=lambda d: Markup(print_body(d)), locate=locate,
+        uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
+        **common_context(book))
 
 
-def epub_documents(book: Book, bodies: dict[str, str]) -> dict[str, str]:
-    """File name -> XHTML for every EPUB content document; ``bodies`` maps division id -> body XHTML."""
+def print_body(division: Division) -> str:
+    """The division's body with each note moved to its call site as a CSS footnote."""
+    body = copy.deepcopy(division.body)
+    notes = {note.id: note for note in division.notes}
+    for ref in list(body.iter("a")):
+        note = notes.get(ref.get("href", "")[1:]) if "noteref" in (ref.get("class") or "") else None
+        if note is None:
+            continue
+        footnote = html.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
+                                         "data-n": str(note.number)})
+        for child in copy.deepcopy(note.content):
+            footnote.append(_as_inline(child))
+        footnote.tail = ref.tail
+        ref.getparent().replace(ref, footnote)
+    return "".join(html.tostring(child, encoding="unicode") for child in body)
+
+
+def _as_inline(block):
+    """A footnote must be an inline element at its call site: blocks become spans styled as blocks."""
+    for el in block.iter():
+        if el.tag in ("p", "div", "ul", "ol", "li", "blockquote"):
+            el.set("class", f"fn-{el.tag} {el.get('class') or ''}".strip())
+            el.tag = "span"
+    return block
+
+
+# ------------------------------------------------------------------- EPUB
+
+def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str]) -> dict[str, str]:
+    """File name -> XHTML for every EPUB content document.
+
+    ``bodies`` maps division id -> body XHTML, ``file_of`` element id -> file name.
+    """
     env = environment()
-    ctx = common_context(book)
+    chapter_of = {d.id: d for d in book.divisions}
+
+    def locate(entry) -> list[Link]:
+        return [Link(str(chapter_of[u.division_id].number or chapter_of[u.division_id].title),
+                     f"{file_of[u.id]}#{u.id}") for u in entry.uses if u.linked]
+
+    ctx = dict(common_context(book), locate=locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
+               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
     docs = {
         "titlepage.xhtml": env.get_template("epub/titlepage.xhtml.j2").render(**ctx),
         "imprint.xhtml": env.get_template("epub/imprint.xhtml.j2").render(**ctx),
@@ -68,8 +134,13 @@ def epub_documents(book: Book, bodies: dict[str, str]) -> dict[str, str]:
     division_template = env.get_template("epub/division.xhtml.j2")
     for division in book.divisions:
         docs[division.file_name] = division_template.render(
-            division=division, body=bodies[division.id], **ctx)
-    return docs
+            division=division, body=Markup(bodies[division.id]), **ctx)
+    return {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+
+
+def epub_xhtml(element) -> str:
+    """Serialise a subtree as XHTML; data-epub-type becomes epub:type (declared on <html>)."""
+    return EPUB_TYPE_ATTR.sub(' epub:type="', etree.tostring(element, encoding="unicode", method="xml"))
 
 
 def epub_stylesheet() -> str:

@@ -1,0 +1,80 @@
+"""Romanisation of Russian through iuliia's schemes (never a hand-written letter table)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import iuliia
+
+from .errors import ConfigError
+
+DEFAULT_SCHEME = "ala_lc"
+
+
+@dataclass
+class LetterRow:
+    cyrillic_upper: str
+    cyrillic_lower: str
+    latin_upper: str
+    latin_lower: str
+
+
+@dataclass
+class Scheme:
+    """A named romanisation scheme from iuliia."""
+
+    name: str
+
+    def __post_init__(self):
+        if not iuliia.schemas.has(self.name):
+            raise ConfigError(f"unknown transliteration scheme '{self.name}'",
+                              hint="one of: " + ", ".join(sorted(iuliia.schemas.names())))
+        self._schema = iuliia.schemas.get(self.name)
+
+    @property
+    def label(self) -> str:
+        """Human name, e.g. 'ALA-LC' from 'ALA-LC transliteration schema.'"""
+        description = self._schema.description or self.name
+        return description.split(" transliteration")[0].strip().rstrip(".")
+
+    @property
+    def url(self) -> str:
+        return self._definition().get("url") or ""
+
+    def romanise(self, text: str) -> str:
+        return self._schema.translate(text)
+
+    def _definition(self) -> dict:
+        with open(self._schema.path, encoding="utf-8") as fh:
+            return json.load(fh)
+
+    def letter_table(self) -> list[LetterRow]:
+        """The scheme's own letter mapping for the Russian alphabet, both cases."""
+        mapping = dict(self._definition()["mapping"])
+        rows = []
+        for lower in russian_alphabet():
+            latin = mapping.get(lower, self.romanise(lower))
+            rows.append(LetterRow(lower.upper(), lower, latin[:1].upper() + latin[1:], latin))
+        return rows
+
+    def context_rules(self) -> list[tuple[str, str, str]]:
+        """Context-dependent mappings (word-initial, before a letter, word endings) as (where, from, to)."""
+        definition = self._definition()
+        rules = []
+        for key, where in (("prev_mapping", "after/at start"), ("next_mapping", "before"),
+                           ("ending_mapping", "word ending")):
+            for source, target in (definition.get(key) or {}).items():
+                rules.append((where, source, target))
+        return rules
+
+
+def russian_alphabet() -> list[str]:
+    """а…я with ё after е: the 33 letters, from Unicode order."""
+    letters = [chr(c) for c in range(ord("а"), ord("я") + 1)]
+    letters.insert(letters.index("е") + 1, "ё")
+    return letters
+
+
+def all_schemes() -> list[Scheme]:
+    return [Scheme(name) for name in sorted(iuliia.schemas.names())]

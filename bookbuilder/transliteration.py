@@ -1,0 +1,61 @@
+"""Transliteration notes: at the first occurrence of each Russian term in the body,
+a footnote gives the Cyrillic, its romanisation in the book's scheme and a gloss."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import html
+
+from .matching import compile_forms, normalise, replace_matches
+from .model import Book, Note
+from .notes import noteref
+from .render import environment
+from .translit import Scheme
+
+
+@dataclass
+class Spelling:
+    """A conventional English spelling the book keeps, against the scheme's romanisation."""
+
+    english: str
+    cyrillic: str
+    romanised: str
+
+
+def add_transliteration_notes(book: Book) -> int:
+    """Insert one note per term, at its first occurrence in the chapters. Returns how many."""
+    if not book.terms:
+        return 0
+    by_form = {normalise(form): term for term in book.terms for form in term.match}
+    pattern = compile_forms(by_form)
+    template = environment().get_template("shared/translit-note.html.j2")
+    noted: set[str] = set()
+    for division in book.chapters:
+        def mark(match, _el, division=division):
+            term = by_form.get(normalise(match.group(0)))
+            if term is None or term.id in noted:
+                return None
+            noted.add(term.id)
+            note_id = f"{division.id}-tn-{term.id}"
+            content = html.fragment_fromstring(
+                template.render(term=term, scheme=book.scheme, romanised=book.scheme.romanise(term.cyrillic)),
+                create_parent="div")
+            division.notes.append(Note(note_id, "translit", content))
+            return [match.group(0), noteref(note_id)]
+        replace_matches(division.body, pattern, mark)
+    return len(noted)
+
+
+def kept_spellings(book: Book) -> list[Spelling]:
+    """Terms whose English form differs from what the scheme would produce."""
+    result = []
+    for term in book.terms:
+        romanised = book.scheme.romanise(term.cyrillic)
+        if normalise(romanised).casefold() != normalise(term.english).casefold():
+            result.append(Spelling(term.english, term.cyrillic, romanised))
+    return sorted(result, key=lambda s: s.english.casefold())
+
+
+def scheme_for(book: Book) -> Scheme:
+    return Scheme(book.config.transliteration)
