@@ -16,7 +16,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build a book as PDF and EPUB 3.")
-    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import"],
+    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check"],
                    help="what to do (default: build the PDF and the EPUB)")
     p.add_argument("article", nargs="?", type=Path, help="article text file (for 'import')")
     p.add_argument("--book", type=Path, default=ROOT / "book", help="manuscript folder (default: book/)")
@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "import":
             return cmd_import(args)
+        if args.command == "check":
+            return cmd_check(args)
         return cmd_build(args)
     except BookError as exc:
         if args.debug:
@@ -59,6 +61,18 @@ def cmd_import(args) -> int:
                              warn=lambda line, msg: err.print(f"{args.article}:{line}: warning: {msg}", markup=False))
     err.print(f"wrote {written}", markup=False)
     return 0
+
+
+def cmd_check(args) -> int:
+    from .check import check_book
+
+    findings = check_book(args.book)
+    out = Console(highlight=False, soft_wrap=True)
+    for finding in findings:
+        out.print(finding.format(Path.cwd()), markup=False)
+    errors = sum(f.severity == "error" for f in findings)
+    err.print(f"{errors} error(s), {len(findings) - errors} warning(s)", markup=False)
+    return 1 if errors else 0
 
 
 def cmd_build(args) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import iuliia
@@ -10,6 +12,7 @@ import iuliia
 from .errors import ConfigError
 
 DEFAULT_SCHEME = "ala_lc"
+CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
 
 
 @dataclass
@@ -43,7 +46,26 @@ class Scheme:
         return self._definition().get("url") or ""
 
     def romanise(self, text: str) -> str:
-        return self._schema.translate(text)
+        return self._latin_only(self._schema.translate(text))
+
+    def _latin_only(self, text: str) -> str:
+        """Some iuliia schemes pass a letter through unchanged (ALA-LC: ё -> ё, still Cyrillic).
+        Such a letter is decomposed, its base letter romanised by the same scheme and its
+        diacritic kept: ё -> e + diaeresis -> ë."""
+        def fix(m: re.Match) -> str:
+            base, *marks = unicodedata.normalize("NFD", m.group(0))
+            if not marks:
+                return m.group(0)
+            latin = self._mapping().get(base.lower(), base)     # the letter's plain, context-free form
+            if base.isupper():
+                latin = latin[:1].upper() + latin[1:]
+            return unicodedata.normalize("NFC", latin + "".join(marks))
+        return CYRILLIC_LETTER.sub(fix, text)
+
+    def _mapping(self) -> dict:
+        if not hasattr(self, "_base_mapping"):
+            self._base_mapping = self._definition()["mapping"]
+        return self._base_mapping
 
     def _definition(self) -> dict:
         with open(self._schema.path, encoding="utf-8") as fh:
@@ -51,10 +73,10 @@ class Scheme:
 
     def letter_table(self) -> list[LetterRow]:
         """The scheme's own letter mapping for the Russian alphabet, both cases."""
-        mapping = dict(self._definition()["mapping"])
+        mapping = self._mapping()
         rows = []
         for lower in russian_alphabet():
-            latin = mapping.get(lower, self.romanise(lower))
+            latin = self._latin_only(mapping[lower]) if lower in mapping else self.romanise(lower)
             rows.append(LetterRow(lower.upper(), lower, latin[:1].upper() + latin[1:], latin))
         return rows
 

@@ -36,7 +36,9 @@ class Built:
 def build_into(book_dir: Path, out: Path) -> Built:
     pdf, epub = build(book_dir, out, ("pdf", "epub"), quiet=True)
     with pdfplumber.open(pdf) as doc:
-        pages = [page.extract_text() or "" for page in doc.pages]
+        # WeasyPrint draws no space glyph at the end of an inline box: a tighter tolerance
+        # than pdfplumber's default (3 pt) still sees the narrow spaces of justified lines
+        pages = [page.extract_text(x_tolerance=1.5) or "" for page in doc.pages]
     return Built(book_dir, out, pdf, epub, enrich(read_book(book_dir)), pages)
 
 
