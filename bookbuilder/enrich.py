@@ -3,7 +3,7 @@
 Each pass takes the Book (or one division), marks up the trees in place and knows
 nothing of the output format. ``enrich`` runs them in order; the order matters where
 passes mark the same words: transliteration notes go in before glossary links, because
-matching never looks inside links.
+matching never looks inside links; index marks go in first of all, as plain spans.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import html
 
 from .glossary import mark_glossary_uses
+from .index import mark_index_occurrences, prune_index
 from .model import Book, Division, Heading
 from .notes import collect_footnotes, number_notes
 from .transliteration import Spelling, add_transliteration_notes, kept_spellings
@@ -44,6 +45,8 @@ def enrich(book: Book) -> Book:
         tag_russian(division.body)
         division.title_html = _tag_russian_fragment(division.title_html)
         collect_footnotes(division)
+    mark_index_occurrences(book)          # first: its spans never split a longer form of another pass
+    book.index_unused = prune_index(book)
     add_transliteration_notes(book)
     for entry in book.glossary:
         entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
@@ -69,6 +72,9 @@ def add_generated_divisions(book: Book) -> None:
     if book.glossary:
         at = len(book.front) + len(book.chapters)
         book.divisions.insert(at, _generated("glossary", "back", "Glossary", book.glossary[0].file))
+    if book.index:
+        # last of all: the index's own length can then move no other page
+        book.divisions.append(_generated("index", "back", "Index", book.index[0].file))
 
 
 def _generated(role: str, kind: str, title: str, source) -> Division:

@@ -13,6 +13,7 @@ from lxml import html
 from .config import BookConfig, load_config
 from .errors import ManuscriptError
 from .model import Book, Division
+from .index import load_index
 from .terms import load_glossary, load_russian_terms
 from .translit import Scheme
 
@@ -32,7 +33,7 @@ def read_book(book_dir: Path) -> Book:
             div_id, number = _unique_id(entry.role, divisions), None
         divisions.append(read_division(entry.file, div_id, entry.kind, entry.role, number))
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
-                scheme=Scheme(config.transliteration))
+                index=load_index(book_dir), scheme=Scheme(config.transliteration))
     _format_data_text(book)
     return book
 

@@ -100,6 +100,8 @@ class Book:
     divisions: list[Division]
     terms: list = field(default_factory=list)       # RussianTerm, from russian-terms.yaml
     glossary: list = field(default_factory=list)    # GlossaryEntry, from glossary.yaml
+    index: list = field(default_factory=list)       # index.IndexEntry, from index.yaml
+    index_unused: list = field(default_factory=list)  # entries that matched nothing (for the checker)
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
 

@@ -69,31 +69,37 @@ class PageMap:
         index = self.page_of.get(element_id)
         return None if index is None else self.folios[index]
 
-    def locators(self, ids) -> list[Locator]:
-        """Pages of the given ids: one per page, consecutive arabic pages joined into ranges."""
-        first_on_page: dict[int, str] = {}
+    def locators(self, ids, note_ids=()) -> list[Locator]:
+        """Pages of the given ids: one per page, consecutive arabic pages joined into ranges.
+        Ids inside footnotes are cited with an "n" after the page (23n) and never joined."""
+        body_pages = self._first_id_per_page(ids)
+        note_pages = self._first_id_per_page(note_ids)
+        items: list[tuple[int, int, Locator]] = []
+        for first, last in self._runs(sorted(body_pages)):
+            label = (self.folios[first] if first == last
+                     else page_range(int(self.folios[first]), int(self.folios[last])))
+            items.append((first, 0, Locator(label, body_pages[first])))
+        for index, element_id in note_pages.items():
+            items.append((index, 1, Locator(self.folios[index] + "n", element_id)))
+        return [locator for *_, locator in sorted(items, key=lambda item: item[:2])]
+
+    def _first_id_per_page(self, ids) -> dict[int, str]:
+        first: dict[int, str] = {}
         for element_id in ids:
             index = self.page_of.get(element_id)
             if index is not None:
-                first_on_page.setdefault(index, element_id)
-        result: list[Locator] = []
+                first.setdefault(index, element_id)
+        return first
+
+    def _runs(self, indexes: list[int]):
+        """(first, last) page index of each run of consecutive arabic-numbered pages."""
         run: list[int] = []
-
-        def flush():
+        for index in indexes:
+            if run and index == run[-1] + 1 and self.folios[index].isdigit() and self.folios[run[-1]].isdigit():
+                run.append(index)
+                continue
             if run:
-                numbers = [int(self.folios[i]) for i in run]
-                result.append(Locator(page_range(numbers[0], numbers[-1]), first_on_page[run[0]]))
-                run.clear()
-
-        for index in sorted(first_on_page):
-            folio = self.folios[index]
-            if not folio.isdigit():
-                flush()
-                result.append(Locator(folio, first_on_page[index]))
-            elif run and index == run[-1] + 1:
-                run.append(index)
-            else:
-                flush()
-                run.append(index)
-        flush()
-        return result
+                yield run[0], run[-1]
+            run = [index]
+        if run:
+            yield run[0], run[-1]

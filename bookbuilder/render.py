@@ -75,11 +75,16 @@ def print_html(book: Book, page_map: PageMap | None = None) -> str:
     def locate(entry) -> list[Link]:
         return [Link(loc.label, f"#{loc.target}") for loc in page_map.locators(u.id for u in entry.uses)]
 
+    def index_locate(item) -> list[Link]:
+        body = [o.id for o in item.occurrences if not o.in_note]
+        notes = [o.id for o in item.occurrences if o.in_note]
+        return [Link(loc.label, f"#{loc.target}") for loc in page_map.locators(body, notes)]
+
     env = environment()
     css = env.get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
     return env.get_template("print/book.html.j2").render(
-        css=Markup(css), body=lambda d: Markup(print_body(d)), locate=locate,
+        css=Markup(css), body=lambda d: Markup(print_body(d)), locate=locate, index_locate=index_locate,
         uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
         **common_context(book))
 
@@ -124,7 +129,23 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str]) 
         return [Link(str(chapter_of[u.division_id].number or chapter_of[u.division_id].title),
                      f"{file_of[u.id]}#{u.id}") for u in entry.uses if u.linked]
 
-    ctx = dict(common_context(book), locate=locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
+    section_title = {h.id: h.text for d in book.divisions for h in d.headings}
+
+    def index_locate(item) -> list[Link]:
+        """No pages in an EPUB: one link per section the term occurs in, labelled by it."""
+        links, seen = [], set()
+        for o in item.occurrences:
+            if o.section_id not in seen:
+                seen.add(o.section_id)
+                chapter = chapter_of[o.division_id]
+                label = section_title.get(o.section_id, chapter.title)
+                if o.section_id != chapter.id:
+                    label = f"{chapter.title}: {label}"
+                links.append(Link(f"{chapter.number}. {label}" if chapter.number else label,
+                                  f"{file_of[o.id]}#{o.id}"))
+        return links
+
+    ctx = dict(common_context(book), locate=locate, index_locate=index_locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
     docs = {
         "titlepage.xhtml": env.get_template("epub/titlepage.xhtml.j2").render(**ctx),
