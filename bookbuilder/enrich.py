@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
+from .figures import place_figures
 from .glossary import mark_glossary_uses
 from .index import mark_index_occurrences, prune_index
 from .model import Book, Division, Heading
@@ -51,6 +52,7 @@ def enrich(book: Book) -> Book:
     for entry in book.glossary:
         entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
     mark_glossary_uses(book)
+    place_figures(book)                   # after the word passes: captions are not matched
     for division in book.divisions:
         for note in division.notes:
             tag_russian(note.content)
@@ -62,6 +64,8 @@ def enrich(book: Book) -> Book:
 
 def add_generated_divisions(book: Book) -> None:
     """Front and back matter the builder writes itself, placed where a reader expects them."""
+    if book.figures:
+        book.divisions.insert(0, _generated("figures", "front", "Figures", book.figures[0].file))
     if book.terms:
         book.transliteration = TransliterationNote(
             book.scheme, book.config.transliteration_reason, book.scheme.letter_table(),

@@ -13,6 +13,7 @@ from lxml import html
 from .config import BookConfig, load_config
 from .errors import ManuscriptError
 from .model import Book, Division
+from .figures import load_figures
 from .index import load_index
 from .terms import load_glossary, load_russian_terms
 from .translit import Scheme
@@ -33,7 +34,8 @@ def read_book(book_dir: Path) -> Book:
             div_id, number = _unique_id(entry.role, divisions), None
         divisions.append(read_division(entry.file, div_id, entry.kind, entry.role, number))
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
-                index=load_index(book_dir), scheme=Scheme(config.transliteration))
+                index=load_index(book_dir), figures=load_figures(book_dir),
+                scheme=Scheme(config.transliteration))
     _format_data_text(book)
     return book
 
@@ -41,7 +43,8 @@ def read_book(book_dir: Path) -> Book:
 def _format_data_text(book: Book) -> None:
     """Glossary definitions and term glosses are Markdown too: typographic quotes, emphasis."""
     fields = [(entry, "definition") for entry in book.glossary] + [
-        (term, name) for term in book.terms for name in ("english", "gloss")]
+        (term, name) for term in book.terms for name in ("english", "gloss")] + [
+        (figure, name) for figure in book.figures for name in ("title", "caption", "source")]
     converted = markdown_snippets([getattr(obj, name) for obj, name in fields])
     for (obj, name), text in zip(fields, converted):
         setattr(obj, f"{name}_html", text)

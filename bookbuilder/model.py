@@ -19,6 +19,7 @@ EPUB_TYPES = {
     "chapter": "chapter",
     "keyfacts": "preamble",
     "transliteration": "preface",
+    "figures": "loi",
     "bibliography": "bibliography",
     "glossary": "glossary",
     "index": "index",
@@ -101,6 +102,7 @@ class Book:
     terms: list = field(default_factory=list)       # RussianTerm, from russian-terms.yaml
     glossary: list = field(default_factory=list)    # GlossaryEntry, from glossary.yaml
     index: list = field(default_factory=list)       # index.IndexEntry, from index.yaml
+    figures: list = field(default_factory=list)     # figures.Figure, from figures/*.yaml
     index_unused: list = field(default_factory=list)  # entries that matched nothing (for the checker)
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms

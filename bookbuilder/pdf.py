@@ -15,12 +15,14 @@ from .errors import RenderError
 from .model import Book
 from .output import atomic_output
 from .pages import PageMap
-from .render import TEMPLATES, print_html
+from .figures import cache_dir
+from .render import print_html
 
 
 def layout(book: Book, page_map: PageMap | None = None):
     """Lay the book out; the result's pages carry the anchors of every element id."""
-    return HTML(string=print_html(book, page_map), base_url=str(TEMPLATES / "print")).render()
+    # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
+    return HTML(string=print_html(book, page_map), base_url=str(cache_dir()) + "/").render()
 
 
 def page_map_of(book: Book, document) -> PageMap:

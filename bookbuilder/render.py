@@ -85,6 +85,7 @@ def print_html(book: Book, page_map: PageMap | None = None) -> str:
         fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
     return env.get_template("print/book.html.j2").render(
         css=Markup(css), body=lambda d: Markup(print_body(d)), locate=locate, index_locate=index_locate,
+        href=lambda element_id: f"#{element_id}",
         uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
         **common_context(book))
 
