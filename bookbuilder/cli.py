@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -28,8 +29,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _WarningLine(logging.Handler):
+    def emit(self, record):
+        err.print(f"warning: {record.getMessage()}", markup=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    log = logging.getLogger("bookbuilder")
+    if not log.handlers:
+        log.addHandler(_WarningLine())
+        log.propagate = False
     try:
         if args.command == "import":
             return cmd_import(args)

@@ -7,6 +7,7 @@ so the body's pages cannot move between the two.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from weasyprint import HTML
@@ -17,6 +18,8 @@ from .output import atomic_output
 from .pages import PageMap
 from .figures import cache_dir
 from .render import print_html
+
+log = logging.getLogger("bookbuilder")
 
 
 def layout(book: Book, page_map: PageMap | None = None):
@@ -43,7 +46,27 @@ def final_layout(book: Book):
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",
                           hint="generated back matter must come after the chapters")
+    for problem in misplaced_notes(book, second):
+        log.warning(problem)
     return document, second
+
+
+def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
+    """Notes that did not land at the foot of the page of their call."""
+    problems = []
+    for division in book.divisions:
+        for note in division.notes:
+            call = page_map.page_of.get(f"{note.id}-call")
+            body = page_map.page_of.get(note.id)
+            if call is None:
+                continue
+            where = f"{division.source}: note {note.number} of {division.title!r}"
+            if body is None:
+                problems.append(f"{where} is missing from the PDF")
+            elif body != call:
+                problems.append(f"{where} is on page {page_map.folios[body]}, "
+                                f"its call on page {page_map.folios[call]}")
+    return problems
 
 
 def write_pdf(book: Book, target: Path) -> Path:

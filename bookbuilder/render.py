@@ -23,6 +23,7 @@ from .model import Book, Division
 from .pages import PageMap
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
 
 
@@ -80,18 +81,25 @@ def print_html(book: Book, page_map: PageMap | None = None) -> str:
         notes = [o.id for o in item.occurrences if o.in_note]
         return [Link(loc.label, f"#{loc.target}") for loc in page_map.locators(body, notes)]
 
+    capacity = footnote_capacity(book)
+    too_long = {n.id for d in book.divisions for n in long_notes(d, capacity)}
     env = environment()
     css = env.get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
     return env.get_template("print/book.html.j2").render(
-        css=Markup(css), body=lambda d: Markup(print_body(d)), locate=locate, index_locate=index_locate,
+        css=Markup(css), body=lambda d: Markup(print_body(d, too_long)),
+        long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}",
         uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
         **common_context(book))
 
 
-def print_body(division: Division) -> str:
-    """The division's body with each note moved to its call site as a CSS footnote."""
+def print_body(division: Division, long_notes: set[str] = frozenset()) -> str:
+    """The division's body with each note moved to its call site as a CSS footnote.
+
+    WeasyPrint cannot split a footnote across pages: a note in ``long_notes`` keeps a
+    short footnote that sends the reader to its full text at the end of the chapter.
+    """
     body = copy.deepcopy(division.body)
     notes = {note.id: note for note in division.notes}
     for ref in list(body.iter("a")):
@@ -100,11 +108,43 @@ def print_body(division: Division) -> str:
             continue
         footnote = html.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
                                          "data-n": str(note.number)})
-        for child in copy.deepcopy(note.content):
-            footnote.append(_as_inline(child))
+        if note.id in long_notes:
+            footnote.text = "This note is long: it is printed in full at the end of the chapter, page "
+            link = etree.SubElement(footnote, "a", {"class": "continued-ref", "href": f"#{note.id}-full"})
+            link.tail = "."
+        else:
+            for child in copy.deepcopy(note.content):
+                footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        ref.getparent().replace(ref, footnote)
+        _mark_block_with_notes(ref)
+        # an empty anchor at the call: the layout check compares its page with the note's
+        call = html.Element("span", {"class": "fn-call", "id": f"{note.id}-call"})
+        ref.getparent().replace(ref, call)
+        call.addnext(footnote)
     return "".join(html.tostring(child, encoding="unicode") for child in body)
+
+
+def _mark_block_with_notes(el) -> None:
+    for ancestor in el.iterancestors("p", "li", "blockquote", "dd", "figcaption"):
+        classes = (ancestor.get("class") or "").split()
+        if "has-notes" not in classes:
+            ancestor.set("class", " ".join(classes + ["has-notes"]))
+        return
+
+
+def long_notes(division: Division, capacity_chars: int) -> list:
+    """Notes too long for the footnote area of one page (estimated from their length)."""
+    return [n for n in division.notes if len(n.content.text_content()) > capacity_chars]
+
+
+def footnote_capacity(book: Book) -> int:
+    """About how many characters of 8.5 pt footnote text fit in 45% of a page's text block."""
+    width_in, height_in = TRIM_INCHES[book.config.trim]
+    text_width_pt = (width_in - 1.45) * 72           # inside + outside margins
+    text_height_pt = (height_in - 1.55) * 72         # top + bottom margins
+    chars_per_line = text_width_pt / (0.45 * 8.5)    # average glyph width of EB Garamond
+    lines = 0.45 * text_height_pt / 10.5
+    return int(chars_per_line * lines)
 
 
 def _as_inline(block):
