@@ -18,7 +18,8 @@ from bookbuilder.enrich import enrich
 from bookbuilder.manuscript import read_book
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = ROOT.parent / "shared" / "article"
+# the two seed renderings of the article (CC BY-SA 4.0, Wikipedia contributors), kept with the tests
+ARTICLES = ROOT / "tests" / "articles"
 SEED_RICH = ARTICLES / "000_70f10a3bc9d6960e.txt"
 SEED_INFOBOX = ARTICLES / "001_52e4516e73b1238a.txt"
 
