@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-from html import escape
 from pathlib import Path
 
 from ebooklib import epub
 
-from .model import Book
+from .model import Book, inner_xhtml
 from .output import atomic_output
-from .render import build_date, epub_documents, epub_stylesheet, epub_xhtml
+from .render import build_date, epub_documents, epub_stylesheet
 
 XHTML = "application/xhtml+xml"
 
@@ -45,8 +44,7 @@ def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
                 link.set("data-epub-type", "noteref")
             elif "glossterm" in classes:
                 link.set("data-epub-type", "glossref")
-        text = escape(body.text, quote=False) if body.text else ""
-        bodies[division.id] = text + "".join(epub_xhtml(child) for child in body)
+        bodies[division.id] = inner_xhtml(body)     # data-epub-type becomes epub:type later
     return bodies
 
 

@@ -12,7 +12,7 @@ from lxml import html
 
 from .config import BookConfig, load_config
 from .errors import ManuscriptError
-from .model import Book, Division
+from .model import Book, Division, inner_html
 from .figures import load_figures
 from .index import load_index
 from .terms import load_glossary, load_russian_terms
@@ -64,8 +64,7 @@ def markdown_snippets(texts: list[str]) -> list[str]:
         if para is None:
             result.append(escape(texts[i], quote=False))
             continue
-        result.append(escape(para.text or "", quote=False)
-                      + "".join(html.tostring(child, encoding="unicode") for child in para))
+        result.append(inner_html(para))
     return result
 
 
@@ -103,8 +102,7 @@ def read_division(path: Path, div_id: str, kind: str, role: str, number: int | N
         raise ManuscriptError("more than one '# ' title heading", path,
                               _line_of_second_title(path),
                               hint="one file per chapter; use '## ' for sections")
-    title_html = escape(h1.text or "", quote=False) + "".join(
-        html.tostring(child, encoding="unicode") for child in h1)
+    title_html = inner_html(h1)
     title = h1.text_content().strip()
     body.remove(h1)
     if h1.tail and h1.tail.strip():

@@ -31,6 +31,18 @@ ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "glo
               "index": "doc-index", "transliteration": "doc-preface"}
 
 
+def inner_html(element) -> str:
+    """An element's content (text and children) as HTML."""
+    text = escape(element.text, quote=False) if element.text else ""
+    return text + "".join(html.tostring(child, encoding="unicode") for child in element)
+
+
+def inner_xhtml(element) -> str:
+    """An element's content as well-formed XHTML, for EPUB content documents."""
+    text = escape(element.text, quote=False) if element.text else ""
+    return text + "".join(etree.tostring(child, encoding="unicode", method="xml") for child in element)
+
+
 @dataclass
 class Heading:
     level: int       # 1 = chapter title, 2 = section, ...
@@ -52,10 +64,10 @@ class Note:
         return f"{self.id}-ref"
 
     def content_html(self) -> str:
-        return "".join(html.tostring(child, encoding="unicode") for child in self.content)
+        return inner_html(self.content)
 
     def content_xhtml(self) -> str:
-        return "".join(etree.tostring(child, encoding="unicode", method="xml") for child in self.content)
+        return inner_xhtml(self.content)
 
 
 @dataclass
@@ -83,16 +95,6 @@ class Division:
     @property
     def file_name(self) -> str:
         return f"{self.id}.xhtml"
-
-    def body_html(self) -> str:
-        """The body as HTML (for the print document)."""
-        return "".join(html.tostring(child, encoding="unicode") for child in self.body)
-
-    def body_xhtml(self) -> str:
-        """The body as well-formed XHTML (for EPUB content documents)."""
-        text = escape(self.body.text, quote=False) if self.body.text else ""
-        return text + "".join(etree.tostring(child, encoding="unicode", method="xml")
-                              for child in self.body)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from lxml import etree, html
 from markupsafe import Markup
 
 from .fonts import book_fonts
-from .model import Book, Division
+from .model import Book, Division, inner_html
 from .pages import PageMap
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -121,7 +121,7 @@ def print_body(division: Division, long_notes: set[str] = frozenset()) -> str:
         call = html.Element("span", {"class": "fn-call", "id": f"{note.id}-call"})
         ref.getparent().replace(ref, call)
         call.addnext(footnote)
-    return "".join(html.tostring(child, encoding="unicode") for child in body)
+    return inner_html(body)
 
 
 def _mark_block_with_notes(el) -> None:
@@ -198,11 +198,6 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str]) 
         docs[division.file_name] = division_template.render(
             division=division, body=Markup(bodies[division.id]), **ctx)
     return {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
-
-
-def epub_xhtml(element) -> str:
-    """Serialise a subtree as XHTML; data-epub-type becomes epub:type (declared on <html>)."""
-    return EPUB_TYPE_ATTR.sub(' epub:type="', etree.tostring(element, encoding="unicode", method="xml"))
 
 
 def epub_stylesheet() -> str:
