@@ -29,6 +29,7 @@ CODES = {
     "g-001": ("warning", "a glossary entry is never used in the text"),
     "g-002": ("warning", "a Russian term or name is never found in the text"),
     "g-003": ("warning", "a Russian term is used in the text but has no glossary entry"),
+    "i-001": ("warning", "an index entry matches nothing in the chapters"),
 }
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
@@ -248,6 +249,10 @@ def check_term_data(book: Book, lines: list[SourceLine]) -> list[Finding]:
         if where:
             findings.append(Finding(where.file, where.number, "g-003",
                                     f"'{term.english}' is a Russian term used here but has no glossary entry"))
+    for entry in book.index_unused:
+        findings.append(Finding(entry.file, entry.line or 1, "i-001",
+                                f"index entry '{entry.headword}' matches nothing in the chapters"
+                                + (f" (see '{entry.see}' is gone)" if entry.see else "")))
     return findings
 
 

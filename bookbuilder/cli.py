@@ -17,7 +17,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build a book as PDF and EPUB 3.")
-    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check"],
+    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check", "index-candidates"],
                    help="what to do (default: build the PDF and the EPUB)")
     p.add_argument("article", nargs="?", type=Path, help="article text file (for 'import')")
     p.add_argument("--book", type=Path, default=ROOT / "book", help="manuscript folder (default: book/)")
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "index-candidates":
+            return cmd_index_candidates(args)
         return cmd_build(args)
     except BookError as exc:
         if args.debug:
@@ -83,6 +85,18 @@ def cmd_check(args) -> int:
     errors = sum(f.severity == "error" for f in findings)
     err.print(f"{errors} error(s), {len(findings) - errors} warning(s)", markup=False)
     return 1 if errors else 0
+
+
+def cmd_index_candidates(args) -> int:
+    """Print capitalised names no index entry covers, as YAML stubs to curate by hand."""
+    from .enrich import enrich
+    from .index import propose_candidates
+    from .manuscript import read_book
+
+    out = Console(highlight=False, soft_wrap=True)
+    for phrase, count in propose_candidates(enrich(read_book(args.book))):
+        out.print(f'- headword: "{phrase}"   # {count} occurrences\n  match: ["{phrase}"]', markup=False)
+    return 0
 
 
 def cmd_build(args) -> int:
