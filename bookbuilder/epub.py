@@ -69,7 +69,7 @@ def assemble(book: Book) -> epub.EpubBook:
                                  content=epub_stylesheet().encode()))
     for figure in book.figures:
         ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=figure.image_name,
-                                     media_type="image/svg+xml", content=figure.svg.read_bytes()))
+                                     media_type="image/svg+xml", content=figure.svg_epub.read_bytes()))
     file_of = id_files(book)
     docs = epub_documents(book, epub_bodies(book, file_of), file_of)
     items = {}

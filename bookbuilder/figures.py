@@ -39,7 +39,8 @@ class Figure:
     file: Path
     line: int | None
     number: str = ""                 # "6.1", set when placed
-    svg: Path | None = None          # the drawn chart, in the cache
+    svg: Path | None = None          # the chart for print: text as text, set in the book's fonts
+    svg_epub: Path | None = None     # the chart for e-readers: text as outlines, no font needed
     title_html: str = ""
     caption_html: str = ""
     source_html: str = ""
@@ -56,8 +57,12 @@ class Figure:
 
 
 def cache_dir() -> Path:
-    root = Path(os.environ.get("BOOKBUILDER_CACHE", Path(__file__).resolve().parent.parent / ".cache"))
-    return root
+    return Path(os.environ.get("BOOKBUILDER_CACHE", Path(__file__).resolve().parent.parent / ".cache"))
+
+
+def print_root() -> Path:
+    """Base of the print document's relative URLs: figures/<name>.svg resolves here."""
+    return cache_dir() / "print"
 
 
 def load_figures(book_dir: Path) -> list[Figure]:
@@ -153,15 +158,21 @@ def _year_month(value) -> tuple[int, int]:
 
 # ------------------------------------------------------------------ drawing
 
-def draw(figure: Figure) -> Path:
-    """The figure's SVG, from the cache when its data and style are unchanged."""
-    key = json.dumps([figure.chart, WIDTH_IN, HEIGHT_IN, STYLE_VERSION, _matplotlib_version()],
+def draw(figure: Figure, text: str = "text") -> Path:
+    """The figure's SVG, from the cache when its data and style are unchanged.
+
+    ``text="text"`` keeps labels as text (print: WeasyPrint sets them in the book's
+    @font-face fonts, and they can be searched); ``"path"`` turns them into outlines
+    (EPUB: a reading system may lack the font).
+    """
+    key = json.dumps([figure.chart, WIDTH_IN, HEIGHT_IN, STYLE_VERSION, _matplotlib_version(), text],
                      sort_keys=True, default=str)
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    target = cache_dir() / FIGURES_DIR / f"{figure.id}-{digest}.svg"
+    root = print_root() if text == "text" else cache_dir() / "epub"
+    target = root / FIGURES_DIR / f"{figure.id}-{digest[:12]}.svg"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        svg = _render_svg(figure)
+        svg = _render_svg(figure, text)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(svg, encoding="utf-8")
         os.replace(tmp, target)
@@ -169,11 +180,11 @@ def draw(figure: Figure) -> Path:
 
 
 def _matplotlib_version() -> str:
-    import matplotlib
-    return matplotlib.__version__
+    from importlib.metadata import version      # no import of matplotlib itself on a cache hit
+    return version("matplotlib")
 
 
-def _render_svg(figure: Figure) -> str:
+def _render_svg(figure: Figure, text: str) -> str:
     import io
 
     import matplotlib
@@ -181,6 +192,7 @@ def _render_svg(figure: Figure) -> str:
     import matplotlib.pyplot as plt
 
     _use_book_font(plt)
+    plt.rcParams["svg.fonttype"] = "none" if text == "text" else "path"
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
     DRAWERS[figure.chart["kind"]](ax, figure.chart)
     for side in ("top", "right"):
@@ -327,7 +339,8 @@ def place_figures(book) -> None:
         for n, slot in enumerate(division.body.iter("figure"), 1):
             figure, _ = placed[slot.get("data-figure")]
             figure.number = f"{division.number}.{n}"
-            figure.svg = draw(figure)
+            figure.svg = draw(figure, "text")
+            figure.svg_epub = draw(figure, "path")
             figure.table = data_table(figure)
             note_id = f"{division.id}-src-{figure.id}"
             rendered = html.fragment_fromstring(template.render(f=figure, note_id=note_id))

@@ -7,6 +7,8 @@ so the body's pages cannot move between the two.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -16,16 +18,21 @@ from .errors import RenderError
 from .model import Book
 from .output import atomic_output
 from .pages import PageMap
-from .figures import cache_dir
+from .figures import cache_dir, print_root
 from .render import print_html
 
 log = logging.getLogger("bookbuilder")
 
 
-def layout(book: Book, page_map: PageMap | None = None):
+MAX_NOTE_REPAIRS = 3
+
+
+def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
+           draft: bool = False):
     """Lay the book out; the result's pages carry the anchors of every element id."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
-    return HTML(string=print_html(book, page_map), base_url=str(cache_dir()) + "/").render()
+    source = print_html(book, page_map, new_page_notes, draft)
+    return HTML(string=source, base_url=str(print_root()) + "/").render()
 
 
 def page_map_of(book: Book, document) -> PageMap:
@@ -39,20 +46,43 @@ def body_pages(book: Book, page_map: PageMap) -> dict[str, int]:
 
 
 def final_layout(book: Book):
-    """Lay out, read the pages, lay out again with the page numbers filled in."""
-    first = page_map_of(book, layout(book))
-    document = layout(book, first)
+    """Lay out, read the pages, lay out again with the page numbers filled in.
+    Returns the printed document and the page maps of the last layout without page
+    numbers and of the printed one.
+
+    When WeasyPrint sets a note on another page than its call, the block holding the
+    call is moved to a new page and the body laid out again, before page numbers are read.
+    """
+    cache = _repair_cache(book)
+    repaired: set[str] = set(json.loads(cache.read_text())) if cache.exists() else set()
+    first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+    for _ in range(MAX_NOTE_REPAIRS):
+        apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
+        if not apart:
+            break
+        repaired |= apart
+        first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(sorted(repaired)))
+    document = layout(book, first, frozenset(repaired))
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",
                           hint="generated back matter must come after the chapters")
     for problem in misplaced_notes(book, second):
         log.warning(problem)
-    return document, second
+    return document, first, second
 
 
-def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
-    """Notes that did not land at the foot of the page of their call."""
+def _repair_cache(book: Book) -> Path:
+    """Where the notes repaired for this exact book are remembered: the next build of the
+    same text starts from them and saves the layouts that found them."""
+    digest = hashlib.sha256(print_html(book, draft=True).encode()).hexdigest()[:20]
+    return cache_dir() / "layout" / f"{book.config.slug}-{digest}.json"
+
+
+def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:
+    """(note id, problem) for notes that did not land at the foot of the page of their call."""
     problems = []
     for division in book.divisions:
         for note in division.notes:
@@ -62,15 +92,49 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
                 continue
             where = f"{division.source}: note {note.number} of {division.title!r}"
             if body is None:
-                problems.append(f"{where} is missing from the PDF")
+                problems.append((note.id, f"{where} is missing from the PDF"))
             elif body != call:
-                problems.append(f"{where} is on page {page_map.folios[body]}, "
-                                f"its call on page {page_map.folios[call]}")
+                problems.append((note.id, f"{where} is on page {page_map.folios[body]}, "
+                                          f"its call on page {page_map.folios[call]}"))
     return problems
 
 
+def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
+    return [problem for _, problem in misplaced(book, page_map)]
+
+
 def write_pdf(book: Book, target: Path) -> Path:
-    document, _ = final_layout(book)
+    document, _, _ = final_layout(book)
+    tag_languages()
     with atomic_output(target) as tmp:
-        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), uncompressed_pdf=False)
+        # a tagged PDF: structure for screen readers, and the language of every Russian span
+        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True)
     return target
+
+
+def tag_languages() -> None:
+    """Give each structure element the language of its HTML element (/Lang (ru)).
+
+    WeasyPrint 70 tags the structure but writes /Lang only for the document. Its tag
+    builder is wrapped, once, to copy an element's lang attribute onto the element it makes;
+    if a WeasyPrint release renames that builder, the PDF is still written, untagged by language.
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "with_languages", False):
+        return
+
+    def build_with_languages(box, parent, pdf, *args):
+        element = getattr(box, "element", None)
+        lang = None
+        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+            lang = element.get("lang")
+        for struct in build(box, parent, pdf, *args):
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
+            yield struct
+
+    build_with_languages.with_languages = True
+    tags._build_box_tree = build_with_languages

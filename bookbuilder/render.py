@@ -65,11 +65,15 @@ class Link:
     href: str
 
 
-def print_html(book: Book, page_map: PageMap | None = None) -> str:
+def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
+               draft: bool = False) -> str:
     """One HTML document holding the whole print book.
 
     ``page_map`` (from a first layout) turns element ids into page references; before
-    there is one, the back matter's locators are empty.
+    there is one, the back matter's locators are empty. The block holding the call of a
+    note in ``new_page_notes`` starts a new page (a remedy for a note WeasyPrint set apart
+    from its call). A ``draft`` leaves the generated back matter (glossary, index) empty:
+    it comes after the body, so a layout that only reads the body's pages can skip it.
     """
     page_map = page_map or PageMap.empty()
 
@@ -87,14 +91,15 @@ def print_html(book: Book, page_map: PageMap | None = None) -> str:
     css = env.get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
     return env.get_template("print/book.html.j2").render(
-        css=Markup(css), body=lambda d: Markup(print_body(d, too_long)),
+        css=Markup(css), body=lambda d: Markup(print_body(d, too_long, new_page_notes)),
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
-        href=lambda element_id: f"#{element_id}",
+        href=lambda element_id: f"#{element_id}", draft=draft,
         uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
         **common_context(book))
 
 
-def print_body(division: Division, long_notes: set[str] = frozenset()) -> str:
+def print_body(division: Division, long_notes: set[str] = frozenset(),
+               new_page_notes: frozenset = frozenset()) -> str:
     """The division's body with each note moved to its call site as a CSS footnote.
 
     WeasyPrint cannot split a footnote across pages: a note in ``long_notes`` keeps a
@@ -116,7 +121,7 @@ def print_body(division: Division, long_notes: set[str] = frozenset()) -> str:
             for child in copy.deepcopy(note.content):
                 footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        _mark_block_with_notes(ref)
+        _mark_block_with_notes(ref, new_page=note.id in new_page_notes)
         # an empty anchor at the call: the layout check compares its page with the note's
         call = html.Element("span", {"class": "fn-call", "id": f"{note.id}-call"})
         ref.getparent().replace(ref, call)
@@ -124,12 +129,19 @@ def print_body(division: Division, long_notes: set[str] = frozenset()) -> str:
     return inner_html(body)
 
 
-def _mark_block_with_notes(el) -> None:
+def _mark_block_with_notes(el, new_page: bool = False) -> None:
     for ancestor in el.iterancestors("p", "li", "blockquote", "dd", "figcaption"):
-        classes = (ancestor.get("class") or "").split()
-        if "has-notes" not in classes:
-            ancestor.set("class", " ".join(classes + ["has-notes"]))
+        _add_class(ancestor, "has-notes")
+        if new_page:
+            block = ancestor.getparent() if ancestor.tag == "figcaption" else ancestor
+            _add_class(block, "new-page")
         return
+
+
+def _add_class(el, name: str) -> None:
+    classes = (el.get("class") or "").split()
+    if name not in classes:
+        el.set("class", " ".join(classes + [name]))
 
 
 def long_notes(division: Division, capacity_chars: int) -> list:

@@ -15,7 +15,7 @@ from bookbuilder.enrich import enrich
 from bookbuilder.manuscript import read_book
 from bookbuilder.matching import form_pattern
 from bookbuilder.pages import PageMap
-from bookbuilder.pdf import body_pages, final_layout, layout, page_map_of
+from bookbuilder.pdf import body_pages, final_layout
 from conftest import ROOT, squash
 from test_end_to_end import folio_map
 from test_small_books import make_book
@@ -97,12 +97,14 @@ def test_index_sub_entries_and_cross_references_print(real_book):
 
 def test_body_does_not_move_between_the_two_layouts(real_book):
     book = enrich(read_book(real_book.book_dir))
-    first = page_map_of(book, layout(book))                      # pass 1: no page numbers yet
-    document, second = final_layout(book)                        # pass 2: the printed one
+    # first: the layout without page numbers in the back matter; second: the printed one
+    document, first, second = final_layout(book)
     assert body_pages(book, first) == body_pages(book, second)
     glossary_first = first.page_of["glossary"]
     assert glossary_first == second.page_of["glossary"]          # pages of the body: same count
     assert len(document.pages) == len(real_book.pages)
+    from bookbuilder.pdf import misplaced_notes
+    assert misplaced_notes(book, second) == []                   # every note on its call's page
 
 
 def test_epub_index_links_each_locator_by_section(real_book):
@@ -173,7 +175,7 @@ def test_every_note_is_on_the_page_of_its_call(footnoted):
 def test_layout_check_finds_every_note_on_its_call_page(tmp_path):
     from bookbuilder.pdf import misplaced_notes
     book = enrich(read_book(footnote_book(tmp_path)))
-    _, page_map = final_layout(book)
+    _, _, page_map = final_layout(book)
     assert misplaced_notes(book, page_map) == []
     notes = book.chapters[0].notes
     assert len(notes) == 30 and all(f"{n.id}-call" in page_map.page_of for n in notes)
@@ -267,4 +269,5 @@ def test_charts_are_cached_by_content(real_book):
     from bookbuilder.figures import draw
     figure = real_book.model.figures[0]
     before = figure.svg.stat().st_mtime_ns
-    assert draw(figure) == figure.svg and figure.svg.stat().st_mtime_ns == before
+    assert draw(figure, "text") == figure.svg and figure.svg.stat().st_mtime_ns == before
+    assert figure.svg != figure.svg_epub and b"<text" not in figure.svg_epub.read_bytes()

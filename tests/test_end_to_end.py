@@ -113,6 +113,29 @@ def test_russian_is_extractable_from_pdf_and_tagged_in_epub(real_book):
     assert re.search(r'<span lang="ru"[^>]*>Большой террор</span>', chapters)
 
 
+def test_pdf_is_tagged_with_russian_spans(real_book):
+    reader = PdfReader(real_book.pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    langs = []
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/Lang" in node:
+                langs.append(str(node["/Lang"]))
+            kids = node.get("/K")
+            if kids is not None and depth < 60:
+                for kid in (kids if isinstance(kids, list) else [kids]):
+                    walk(kid, depth + 1)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid, depth + 1)
+
+    walk(root["/StructTreeRoot"])
+    assert langs.count("ru") >= 100 and "ru-Latn" in langs
+
+
 def test_pdf_metadata_and_bookmarks(real_book):
     reader = PdfReader(real_book.pdf)
     meta = real_book.model.config
