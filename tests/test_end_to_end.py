@@ -158,3 +158,14 @@ def test_epub_structure(real_book):
     assert real_book.model.config.identifier in opf
     assert "dcterms:modified" in opf and "<dc:rights>" in opf and "<dc:source>" in opf
     assert 'epub:type="landmarks"' in nav and 'epub:type="toc"' in nav
+
+
+def test_no_line_runs_into_the_margins(real_book):
+    """No overfull lines: every word of every page stays inside the text block
+    (rectos have the gutter on the left, versos on the right)."""
+    with pdfplumber.open(real_book.pdf) as pdf:
+        for index, page in enumerate(pdf.pages):
+            inside, outside = 0.85 * INCH, 0.6 * INCH
+            left, right = (inside, page.width - outside) if index % 2 == 0 else (outside, page.width - inside)
+            for word in page.extract_words():
+                assert left - 1.5 <= word["x0"] and word["x1"] <= right + 1.5, (index + 1, word["text"])
