@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import zipfile
 from pathlib import Path
 
 from ebooklib import epub
@@ -89,7 +90,22 @@ def assemble(book: Book) -> epub.EpubBook:
 
 def write_epub(book: Book, target: Path) -> Path:
     ebook = assemble(book)
-    options = {"epub3_pages": False, "mtime": build_date(book), "raise_exceptions": True}
+    when = build_date(book)
+    options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_output(target) as tmp:
         epub.write_epub(str(tmp), ebook, options)
+        _pin_timestamps(tmp, when.timetuple()[:6])
     return target
+
+
+def _pin_timestamps(path: Path, date_time: tuple) -> None:
+    """Give every zip entry the build date, so the same book gives the same bytes.
+    (ebooklib stamps entries with the clock.) The mimetype entry stays first and stored."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as out:
+        for info, data in entries:
+            pinned = zipfile.ZipInfo(info.filename, date_time=date_time)
+            pinned.compress_type = info.compress_type
+            pinned.external_attr = 0o644 << 16
+            out.writestr(pinned, data)

@@ -102,3 +102,13 @@ def test_config_errors_name_the_line(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert info.value.line == 2
+
+
+def test_epub_is_reproducible(tmp_path):
+    from bookbuilder.enrich import enrich
+    from bookbuilder.epub import write_epub
+    from bookbuilder.manuscript import read_book
+    from conftest import ROOT
+    first = write_epub(enrich(read_book(ROOT / "book")), tmp_path / "a.epub").read_bytes()
+    second = write_epub(enrich(read_book(ROOT / "book")), tmp_path / "b.epub").read_bytes()
+    assert first == second
