@@ -208,11 +208,9 @@ def _render_svg(figure: Figure, text: str) -> str:
 def _use_book_font(plt) -> None:
     from matplotlib import font_manager
 
-    from .fonts import book_fonts
+    from .fonts import variable_font
 
-    for face in book_fonts():
-        if face.family == "EB Garamond":
-            font_manager.fontManager.addfont(str(face.path))
+    font_manager.fontManager.addfont(str(variable_font()))
     plt.rcParams.update({
         "font.family": "EB Garamond", "font.size": 8.5, "svg.fonttype": "path", "svg.hashsalt": "book",
         "axes.edgecolor": "#333333", "axes.linewidth": 0.6, "xtick.major.width": 0.6,

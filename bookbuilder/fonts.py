@@ -1,12 +1,25 @@
-"""Find the book's typefaces in their installed font wheels (never system fonts)."""
+"""The book's typefaces, from their installed font wheels (never system fonts).
+
+EB Garamond ships as variable fonts. WeasyPrint would cut a static instance out of the
+whole variable font for every weight at every build (seconds each), so the weights the
+book uses are instanced once with fontTools and cached by a hash of the source file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RenderError
+
+# (family, python package) in fallback order: EB Garamond covers Latin, Cyrillic and IPA;
+# Noto Serif catches whatever it lacks.
+FAMILIES = [("EB Garamond", "fontpkg_eb_garamond"), ("Noto Serif", "fontpkg_noto_serif")]
+# The static instances of the body face the stylesheets use: (style, weight).
+BODY_INSTANCES = [("normal", 400), ("normal", 600), ("italic", 400)]
 
 
 @dataclass
@@ -14,7 +27,7 @@ class FontFace:
     family: str
     path: Path
     style: str          # "normal" or "italic"
-    weight: str         # CSS weight range of the variable font
+    weight: str         # a CSS weight, or a range for a variable font
 
     @property
     def url(self) -> str:
@@ -25,21 +38,47 @@ class FontFace:
         return "truetype"
 
 
-# (family, python package) in fallback order: EB Garamond covers Latin, Cyrillic and IPA;
-# Noto Serif catches whatever it lacks.
-FAMILIES = [("EB Garamond", "fontpkg_eb_garamond"), ("Noto Serif", "fontpkg_noto_serif")]
+def package_fonts(package: str) -> list[Path]:
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        raise RenderError(f"font package '{package}' is not installed",
+                          hint="pip install -e . installs it") from None
+    return sorted((Path(module.__file__).parent / "files").glob("*.ttf"))
 
 
 def book_fonts() -> list[FontFace]:
+    """@font-face rules: static EB Garamond instances, then variable Noto Serif as fallback."""
     faces = []
-    for family, package in FAMILIES:
-        try:
-            module = importlib.import_module(package)
-        except ImportError:
-            raise RenderError(f"font package '{package}' is not installed",
-                              hint="pip install -e . installs it") from None
-        files = Path(module.__file__).parent / "files"
-        for path in sorted(files.glob("*.ttf")):
-            style = "italic" if "Italic" in path.name else "normal"
-            faces.append(FontFace(family, path, style, "400 800" if family == "EB Garamond" else "100 900"))
+    for path in package_fonts(FAMILIES[0][1]):
+        style = "italic" if "Italic" in path.name else "normal"
+        for instance_style, weight in BODY_INSTANCES:
+            if instance_style == style:
+                faces.append(FontFace(FAMILIES[0][0], static_instance(path, weight), style, str(weight)))
+    for path in package_fonts(FAMILIES[1][1]):
+        style = "italic" if "Italic" in path.name else "normal"
+        faces.append(FontFace(FAMILIES[1][0], path, style, "100 900"))
     return faces
+
+
+def variable_font(family_index: int = 0, italic: bool = False) -> Path:
+    """The original variable font file (for matplotlib)."""
+    paths = package_fonts(FAMILIES[family_index][1])
+    return next(p for p in paths if ("Italic" in p.name) == italic)
+
+
+def static_instance(path: Path, weight: int) -> Path:
+    from .figures import cache_dir
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    target = cache_dir() / "fonts" / f"{path.stem.split('[')[0]}-{weight}-{digest}.ttf"
+    if not target.exists():
+        from fontTools.ttLib import TTFont
+        from fontTools.varLib.instancer import instantiateVariableFont
+
+        font = instantiateVariableFont(TTFont(path), {"wght": weight}, updateFontNames=False)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        font.save(tmp)
+        os.replace(tmp, target)
+    return target
