@@ -123,9 +123,3 @@ class Book:
 
     def division(self, role: str) -> Division | None:
         return next((d for d in self.divisions if d.role == role), None)
-
-    def division_of(self, element_id: str) -> Division | None:
-        for division in self.divisions:
-            if element_id == division.id or element_id.startswith(division.id + "-"):
-                return division
-        return None

@@ -98,11 +98,11 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         **common_context(book))
 
 
-def print_body(division: Division, long_notes: set[str] = frozenset(),
+def print_body(division: Division, continued: set[str] = frozenset(),
                new_page_notes: frozenset = frozenset()) -> str:
     """The division's body with each note moved to its call site as a CSS footnote.
 
-    WeasyPrint cannot split a footnote across pages: a note in ``long_notes`` keeps a
+    WeasyPrint cannot split a footnote across pages: a note in ``continued`` keeps a
     short footnote that sends the reader to its full text at the end of the chapter.
     """
     body = copy.deepcopy(division.body)
@@ -113,7 +113,7 @@ def print_body(division: Division, long_notes: set[str] = frozenset(),
             continue
         footnote = html.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
                                          "data-n": str(note.number)})
-        if note.id in long_notes:
+        if note.id in continued:
             footnote.text = "This note is long: it is printed in full at the end of the chapter, page "
             link = etree.SubElement(footnote, "a", {"class": "continued-ref", "href": f"#{note.id}-full"})
             link.tail = "."

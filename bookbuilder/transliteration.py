@@ -11,7 +11,6 @@ from .matching import compile_forms, normalise, replace_matches
 from .model import Book, Note
 from .notes import noteref
 from .render import environment
-from .translit import Scheme
 
 
 @dataclass
@@ -55,7 +54,3 @@ def kept_spellings(book: Book) -> list[Spelling]:
         if normalise(romanised).casefold() != normalise(term.english).casefold():
             result.append(Spelling(term.english, term.cyrillic, romanised))
     return sorted(result, key=lambda s: s.english.casefold())
-
-
-def scheme_for(book: Book) -> Scheme:
-    return Scheme(book.config.transliteration)
