@@ -16,9 +16,9 @@ from weasyprint import HTML
 
 from .errors import RenderError
 from .model import Book
+from .figures import cache_dir, print_root
 from .output import atomic_output
 from .pages import PageMap
-from .figures import cache_dir, print_root
 from .render import print_html
 
 log = logging.getLogger("bookbuilder")
@@ -63,7 +63,9 @@ def final_layout(book: Book):
         repaired |= apart
         first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(sorted(repaired)))
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(sorted(repaired)))
+    tmp.replace(cache)
     document = layout(book, first, frozenset(repaired))
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
