@@ -271,3 +271,20 @@ def test_charts_are_cached_by_content(real_book):
     before = figure.svg.stat().st_mtime_ns
     assert draw(figure, "text") == figure.svg and figure.svg.stat().st_mtime_ns == before
     assert figure.svg != figure.svg_epub and b"<text" not in figure.svg_epub.read_bytes()
+
+
+def test_index_page_numbers_are_links_to_their_occurrences(real_book):
+    from pypdf import PdfReader
+    reader = PdfReader(real_book.pdf)
+    start = next(i for i, p in enumerate(real_book.pages) if p.startswith("Index\n"))
+    occurrence_ids = {o.id for e in real_book.model.index for item in [e] + e.sub for o in item.occurrences}
+    destinations = []
+    for page in reader.pages[start:]:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                destinations.append(str(annotation["/Dest"]))
+    to_occurrences = [d for d in destinations if d in occurrence_ids]
+    assert len(to_occurrences) >= 500
+    named = reader.named_destinations
+    assert all(d in named for d in to_occurrences[:50])       # each link lands on a real anchor
