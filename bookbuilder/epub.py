@@ -8,11 +8,13 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from .cover import draw_cover
 from .model import Book, inner_xhtml
 from .output import atomic_output
 from .render import build_date, epub_documents, epub_stylesheet
 
 XHTML = "application/xhtml+xml"
+COVER_IMAGE = "images/cover.png"
 
 
 def id_files(book: Book) -> dict[str, str]:
@@ -71,8 +73,10 @@ def assemble(book: Book) -> epub.EpubBook:
     for figure in book.figures:
         ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=figure.image_name,
                                      media_type="image/svg+xml", content=figure.svg_epub.read_bytes()))
+    cover = draw_cover(meta)
+    ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of), file_of)
+    docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
@@ -83,7 +87,7 @@ def assemble(book: Book) -> epub.EpubBook:
         items[name] = item
     ebook.add_item(epub.EpubNcx())
     ebook.toc = [epub.Link(d.file_name, d.title, d.id) for d in book.divisions]
-    ebook.spine = [items["titlepage.xhtml"], items["imprint.xhtml"], items["nav.xhtml"]] + [
+    ebook.spine = [items["cover.xhtml"], items["titlepage.xhtml"], items["imprint.xhtml"], items["nav.xhtml"]] + [
         items[d.file_name] for d in book.divisions]
     return ebook
 

@@ -170,7 +170,8 @@ def _as_inline(block):
 
 # ------------------------------------------------------------------- EPUB
 
-def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str]) -> dict[str, str]:
+def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
+                   cover_image: str | None = None) -> dict[str, str]:
     """File name -> XHTML for every EPUB content document.
 
     ``bodies`` maps division id -> body XHTML, ``file_of`` element id -> file name.
@@ -200,7 +201,10 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str]) 
 
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
-    docs = {
+    docs = {}
+    if cover_image:
+        docs["cover.xhtml"] = env.get_template("epub/cover.xhtml.j2").render(cover_image=cover_image, **ctx)
+    docs |= {
         "titlepage.xhtml": env.get_template("epub/titlepage.xhtml.j2").render(**ctx),
         "imprint.xhtml": env.get_template("epub/imprint.xhtml.j2").render(**ctx),
         "nav.xhtml": env.get_template("epub/nav.xhtml.j2").render(**ctx),

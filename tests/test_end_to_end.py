@@ -158,6 +158,8 @@ def test_epub_structure(real_book):
     assert real_book.model.config.identifier in opf
     assert "dcterms:modified" in opf and "<dc:rights>" in opf and "<dc:source>" in opf
     assert 'epub:type="landmarks"' in nav and 'epub:type="toc"' in nav
+    assert re.search(r'<item href="images/cover\.png"[^>]*properties="cover-image"', opf)
+    assert 'epub:type="cover"' in nav
 
 
 def test_no_line_runs_into_the_margins(real_book):
