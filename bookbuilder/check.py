@@ -232,7 +232,7 @@ def check_term_data(book: Book, lines: list[SourceLine]) -> list[Finding]:
             findings.append(Finding(entry.file, entry.line or 1, "g-001",
                                     f"glossary entry '{entry.headword}' matches nothing in the chapters "
                                     f"(forms: {', '.join(entry.match)})"))
-    noted = {note.id.split("-tn-", 1)[1] for d in book.chapters for note in d.notes if note.kind == "translit"}
+    noted = {ids.term_of_translit_note(note.id) for d in book.chapters for note in d.notes if note.kind == "translit"}
     for term in book.terms:
         if term.id not in noted:
             findings.append(Finding(term.file, term.line or 1, "g-002",

@@ -73,6 +73,7 @@ class Division:
     kind: str            # "chapter", "front" or "back"
     role: str            # semantic role: chapter, keyfacts, bibliography, ...
     line: int | None     # where book.yaml names it
+    id: str = ""         # stable: from `id:` or the file name, never from the position
 
 
 @dataclass
@@ -177,6 +178,27 @@ def _divisions(doc: YamlDoc, book_dir: Path) -> list[Division]:
             if not path.is_file():
                 raise ConfigError(f"{kind} file '{entry['file']}' not found", doc.path, line,
                                   hint=f"expected {path}")
+            div_id = str(entry.get("id") or division_id(path))
+            if not ID.fullmatch(div_id):
+                raise doc.error(f"id '{div_id}' must be a letter followed by letters, digits and hyphens",
+                                kind, i, "id")
+            if div_id in {d.id for d in result}:
+                raise doc.error(f"two files have the id '{div_id}'", kind, i,
+                                hint="give one of them its own 'id:'")
             result.append(Division(path, "chapter" if kind == "chapters" else kind,
-                                   entry.get("role", default_role), line))
+                                   entry.get("role", default_role), line, div_id))
     return result
+
+
+ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def division_id(path: Path) -> str:
+    """A division's id from its file name: '03-moscow-trials.md' -> 'moscow-trials'.
+    It names the EPUB file and prefixes every id inside, so it must not change when
+    chapters are added, removed or reordered: the reading-order number is dropped."""
+    full = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    stem = re.sub(r"^\d+-", "", full)
+    if not stem or not stem[0].isalpha():
+        stem = f"ch-{full}"              # '01.md': the number is all the name there is
+    return stem

@@ -4,14 +4,11 @@ by a hash of its text."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import textwrap
 from pathlib import Path
 
 from .config import BookConfig
-from .figures import cache_dir
+from . import cache
 
 STYLE_VERSION = "1"
 WIDTH_IN, HEIGHT_IN, DPI = 6.25, 10, 256          # 1600 × 2560 pixels
@@ -20,13 +17,10 @@ INK, PAPER, ACCENT = "#f4efe4", "#2b2422", "#a8322d"
 
 def draw_cover(meta: BookConfig) -> Path:
     text = [meta.title, meta.subtitle, meta.creator, meta.source_title]
-    digest = hashlib.sha256(json.dumps([text, STYLE_VERSION]).encode()).hexdigest()[:12]
-    target = cache_dir() / "epub" / f"cover-{digest}.png"
+    target = cache.path("epub", f"cover-{cache.key(text, STYLE_VERSION, length=12)}.png")
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp.png")
-        _render(meta, tmp)
-        os.replace(tmp, target)
+        with cache.atomic_path(target) as tmp:
+            _render(meta, tmp)
     return target
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
+from . import ids
 from .figures import place_figures
 from .glossary import mark_glossary_uses
 from .index import mark_index_occurrences, prune_index
@@ -104,7 +105,7 @@ def collect_headings(division) -> None:
     division.headings = [Heading(1, division.id, division.title)]
     for el in division.body.iter("h2", "h3", "h4", "h5", "h6"):
         if not el.get("id"):
-            el.set("id", f"{division.id}-h{len(division.headings)}")
+            el.set("id", ids.heading(division.id, len(division.headings)))
         division.headings.append(Heading(int(el.tag[1]), el.get("id"), el.text_content().strip()))
 
 

@@ -10,7 +10,7 @@ from ebooklib import epub
 
 from .cover import draw_cover
 from .model import Book, inner_xhtml
-from .output import atomic_output
+from .cache import atomic_path
 from .render import build_date, epub_documents, epub_stylesheet
 
 XHTML = "application/xhtml+xml"
@@ -96,7 +96,7 @@ def write_epub(book: Book, target: Path) -> Path:
     ebook = assemble(book)
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
-    with atomic_output(target) as tmp:
+    with atomic_path(target) as tmp:
         epub.write_epub(str(tmp), ebook, options)
         _pin_timestamps(tmp, when.timetuple()[:6])
     return target

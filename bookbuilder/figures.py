@@ -9,13 +9,11 @@ A figure is placed after the paragraph its numbers come from, numbered by chapte
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache, ids
 from .config import YamlDoc, load_yaml
 from .errors import ConfigError
 from .matching import normalise
@@ -54,15 +52,6 @@ class Figure:
     def image_name(self) -> str:
         """Path of the SVG relative to the document: figures/<file> in both outputs."""
         return f"{FIGURES_DIR}/{self.svg.name}"
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("BOOKBUILDER_CACHE", Path(__file__).resolve().parent.parent / ".cache"))
-
-
-def print_root() -> Path:
-    """Base of the print document's relative URLs: figures/<name>.svg resolves here."""
-    return cache_dir() / "print"
 
 
 def load_figures(book_dir: Path) -> list[Figure]:
@@ -165,23 +154,11 @@ def draw(figure: Figure, text: str = "text") -> Path:
     @font-face fonts, and they can be searched); ``"path"`` turns them into outlines
     (EPUB: a reading system may lack the font).
     """
-    key = json.dumps([figure.chart, WIDTH_IN, HEIGHT_IN, STYLE_VERSION, _matplotlib_version(), text],
-                     sort_keys=True, default=str)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    root = print_root() if text == "text" else cache_dir() / "epub"
-    target = root / FIGURES_DIR / f"{figure.id}-{digest[:12]}.svg"
+    digest = cache.key(figure.chart, WIDTH_IN, HEIGHT_IN, STYLE_VERSION, text, length=12)
+    target = cache.path("print" if text == "text" else "epub", FIGURES_DIR, f"{figure.id}-{digest}.svg")
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        svg = _render_svg(figure, text)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        os.replace(tmp, target)
+        cache.write_text(target, _render_svg(figure, text))
     return target
-
-
-def _matplotlib_version() -> str:
-    from importlib.metadata import version      # no import of matplotlib itself on a cache hit
-    return version("matplotlib")
 
 
 def _render_svg(figure: Figure, text: str) -> str:
@@ -340,7 +317,7 @@ def place_figures(book) -> None:
             figure.svg = draw(figure, "text")
             figure.svg_epub = draw(figure, "path")
             figure.table = data_table(figure)
-            note_id = f"{division.id}-src-{figure.id}"
+            note_id = ids.figure_source_note(division.id, figure.id)
             rendered = html.fragment_fromstring(template.render(f=figure, note_id=note_id))
             rendered.tail = slot.tail
             slot.getparent().replace(slot, rendered)

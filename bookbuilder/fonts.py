@@ -7,12 +7,11 @@ book uses are instanced once with fontTools and cached by a hash of the source f
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .errors import RenderError
 
 # (family, python package) in fallback order: EB Garamond covers Latin, Cyrillic and IPA;
@@ -68,17 +67,13 @@ def variable_font(family_index: int = 0, italic: bool = False) -> Path:
 
 
 def static_instance(path: Path, weight: int) -> Path:
-    from .figures import cache_dir
-
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    target = cache_dir() / "fonts" / f"{path.stem.split('[')[0]}-{weight}-{digest}.ttf"
+    digest = cache.file_digest(path)
+    target = cache.path("fonts", f"{path.stem.split('[')[0]}-{weight}-{digest}.ttf")
     if not target.exists():
         from fontTools.ttLib import TTFont
         from fontTools.varLib.instancer import instantiateVariableFont
 
         font = instantiateVariableFont(TTFont(path), {"wght": weight}, updateFontNames=False)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        font.save(tmp)
-        os.replace(tmp, target)
+        with cache.atomic_path(target) as tmp:
+            font.save(tmp)
     return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .matching import compile_forms, element, normalise, replace_matches
+from . import ids
 from .model import Book
 
 
@@ -34,7 +35,8 @@ def mark_glossary_uses(book: Book) -> None:
             entry = by_form.get(normalise(match.group(0)))
             if entry is None:
                 return None
-            use_id = f"{division.id}-{entry.id}-{len(entry.uses) + 1}"
+            in_chapter = sum(u.division_id == division.id for u in entry.uses) + 1
+            use_id = ids.glossary_use(division.id, entry.id, in_chapter)
             first = entry.id not in linked
             linked.add(entry.id)
             entry.uses.append(Use(use_id, division.id, first))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import YamlDoc, load_yaml
 from .matching import compile_forms, element, normalise, replace_matches
+from . import ids
 from .model import Book
 
 INDEX_FILE = "index.yaml"
@@ -76,8 +77,12 @@ def load_index(book_dir: Path) -> list[IndexEntry]:
             if target not in headwords:
                 raise doc.error(f"cross-reference '{target}' is not a headword of the index", i)
     entries.sort(key=lambda e: e.sort_key)
-    for n, entry in enumerate(entries):
-        entry.id = f"ix-entry-{n + 1}"
+    taken: set[str] = set()
+    for entry in entries:             # from the headword: adding an entry renames no other
+        entry.id = ids.index_entry(ids.slug(entry.headword))
+        while entry.id in taken:
+            entry.id += "-2"
+        taken.add(entry.id)
     _resolve_references(entries)
     return entries
 
@@ -138,16 +143,17 @@ def mark_index_occurrences(book: Book) -> int:
     count = 0
     for division in book.chapters:
         targets = [(division.body, False)] + [(n.content, True) for n in division.notes if n.kind == "footnote"]
+        in_chapter = 0          # marks are numbered within their chapter: an edit elsewhere moves none
         for root, in_note in targets:
-            section = {"id": division.id}
 
             def mark(match, el, division=division, in_note=in_note):
-                nonlocal count
+                nonlocal count, in_chapter
                 item = by_form.get(normalise(match.group(0)))
                 if item is None:
                     return None
                 count += 1
-                mark_id = f"ix-{count}"
+                in_chapter += 1
+                mark_id = ids.index_mark(division.id, in_chapter)
                 section_id = division.id if in_note else _section_of(el, division.id)
                 item.occurrences.append(Occurrence(mark_id, division.id, section_id, in_note))
                 return [element("span", match.group(0), class_="ix", id=mark_id)]

@@ -27,12 +27,11 @@ def read_book(book_dir: Path) -> Book:
     divisions = []
     chapter_number = 0
     for entry in config.divisions:
+        number = None
         if entry.kind == "chapter":
             chapter_number += 1
-            div_id, number = f"ch{chapter_number:02d}", chapter_number
-        else:
-            div_id, number = _unique_id(entry.role, divisions), None
-        divisions.append(read_division(entry.file, div_id, entry.kind, entry.role, number))
+            number = chapter_number
+        divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
                 index=load_index(book_dir), figures=load_figures(book_dir),
                 scheme=Scheme(config.transliteration))
@@ -66,15 +65,6 @@ def markdown_snippets(texts: list[str]) -> list[str]:
             continue
         result.append(inner_html(para))
     return result
-
-
-def _unique_id(role: str, divisions: list[Division]) -> str:
-    taken = {d.id for d in divisions}
-    candidate, n = role, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{role}{n}"
-    return candidate
 
 
 def markdown_to_html(path: Path, id_prefix: str) -> str:

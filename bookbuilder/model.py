@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from . import ids
 from .config import BookConfig
 
 # Roles and the EPUB 3 structural semantics (and landmarks) they map to.
@@ -61,7 +62,7 @@ class Note:
 
     @property
     def ref_id(self) -> str:
-        return f"{self.id}-ref"
+        return ids.note_ref(self.id)
 
     def content_html(self) -> str:
         return inner_html(self.content)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from lxml import html
 
+from . import ids
 from .matching import element
 from .model import Division, Note
 
 
 def noteref(note_id: str) -> html.HtmlElement:
-    return element("a", "", class_="noteref", href=f"#{note_id}", id=f"{note_id}-ref", role="doc-noteref")
+    return element("a", "", class_="noteref", href=f"#{note_id}", id=ids.note_ref(note_id), role="doc-noteref")
 
 
 def collect_footnotes(division: Division) -> None:

@@ -7,8 +7,6 @@ so the body's pages cannot move between the two.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from pathlib import Path
 
@@ -16,8 +14,7 @@ from weasyprint import HTML
 
 from .errors import RenderError
 from .model import Book
-from .figures import cache_dir, print_root
-from .output import atomic_output
+from . import cache, ids
 from .pages import PageMap
 from .render import print_html
 
@@ -32,7 +29,7 @@ def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozense
     """Lay the book out; the result's pages carry the anchors of every element id."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
     source = print_html(book, page_map, new_page_notes, draft)
-    return HTML(string=source, base_url=str(print_root()) + "/").render()
+    return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
 
 
 def page_map_of(book: Book, document) -> PageMap:
@@ -53,8 +50,8 @@ def final_layout(book: Book):
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
     """
-    cache = _repair_cache(book)
-    repaired: set[str] = set(json.loads(cache.read_text())) if cache.exists() else set()
+    remembered = _repair_cache(book)
+    repaired: set[str] = set(cache.read_json(remembered, []))
     first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
@@ -62,10 +59,7 @@ def final_layout(book: Book):
             break
         repaired |= apart
         first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(sorted(repaired)))
-    tmp.replace(cache)
+    cache.write_json(remembered, sorted(repaired))
     document = layout(book, first, frozenset(repaired))
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
@@ -79,8 +73,7 @@ def final_layout(book: Book):
 def _repair_cache(book: Book) -> Path:
     """Where the notes repaired for this exact book are remembered: the next build of the
     same text starts from them and saves the layouts that found them."""
-    digest = hashlib.sha256(print_html(book, draft=True).encode()).hexdigest()[:20]
-    return cache_dir() / "layout" / f"{book.config.slug}-{digest}.json"
+    return cache.path("layout", f"{book.config.slug}-{cache.key(print_html(book, draft=True), length=20)}.json")
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:
@@ -88,7 +81,7 @@ def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:
     problems = []
     for division in book.divisions:
         for note in division.notes:
-            call = page_map.page_of.get(f"{note.id}-call")
+            call = page_map.page_of.get(ids.note_call(note.id))
             body = page_map.page_of.get(note.id)
             if call is None:
                 continue
@@ -108,7 +101,7 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
 def write_pdf(book: Book, target: Path) -> Path:
     document, _, _ = final_layout(book)
     tag_languages()
-    with atomic_output(target) as tmp:
+    with cache.atomic_path(target) as tmp:
         # a tagged PDF: structure for screen readers, and the language of every Russian span
         document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True)
     return target

@@ -1,6 +1,6 @@
 """Render the document model through Jinja2 templates.
 
-Python hands the templates data; markup lives in ``templates/``. The only tree
+Python hands the templates data; markup lives in ``bookbuilder/templates/`` (package data). The only tree
 rewriting here is format-specific: notes become CSS footnotes in print, and
 ``epub:type`` attributes in the EPUB.
 """
@@ -8,34 +8,36 @@ rewriting here is format-specific: notes become CSS footnotes in print, and
 from __future__ import annotations
 
 import copy
+from importlib import resources
 import datetime as dt
 from dataclasses import dataclass
 import os
 import re
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from lxml import etree, html
 from markupsafe import Markup
 
+from . import ids
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
 
 
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=PackageLoader("bookbuilder", "templates"),
         autoescape=select_autoescape(["html", "xhtml", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["markup"] = Markup
+    env.globals["ids"] = ids
     return env
 
 
@@ -115,7 +117,7 @@ def print_body(division: Division, continued: set[str] = frozenset(),
                                          "data-n": str(note.number)})
         if note.id in continued:
             footnote.text = "This note is long: it is printed in full at the end of the chapter, page "
-            link = etree.SubElement(footnote, "a", {"class": "continued-ref", "href": f"#{note.id}-full"})
+            link = etree.SubElement(footnote, "a", {"class": "continued-ref", "href": "#" + ids.note_full(note.id)})
             link.tail = "."
         else:
             for child in copy.deepcopy(note.content):
@@ -123,7 +125,7 @@ def print_body(division: Division, continued: set[str] = frozenset(),
         footnote.tail = ref.tail
         _mark_block_with_notes(ref, new_page=note.id in new_page_notes)
         # an empty anchor at the call: the layout check compares its page with the note's
-        call = html.Element("span", {"class": "fn-call", "id": f"{note.id}-call"})
+        call = html.Element("span", {"class": "fn-call", "id": ids.note_call(note.id)})
         ref.getparent().replace(ref, call)
         call.addnext(footnote)
     return inner_html(body)
@@ -217,4 +219,4 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
 
 
 def epub_stylesheet() -> str:
-    return (TEMPLATES / "epub" / "book.css").read_text(encoding="utf-8")
+    return (resources.files("bookbuilder") / "templates" / "epub" / "book.css").read_text(encoding="utf-8")

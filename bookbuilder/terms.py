@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .ids import slug
 from .config import YamlDoc, load_yaml
 
 RUSSIAN_TERMS_FILE = "russian-terms.yaml"
@@ -48,8 +49,6 @@ class GlossaryEntry:
     uses: list = field(default_factory=list)             # glossary.Use, filled by the enrichment
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 def _entries(doc: YamlDoc) -> list[dict]:

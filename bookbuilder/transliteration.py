@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
+from . import ids
 from .matching import compile_forms, normalise, replace_matches
 from .model import Book, Note
 from .notes import noteref
@@ -36,7 +37,7 @@ def add_transliteration_notes(book: Book) -> int:
             if term is None or term.id in noted:
                 return None
             noted.add(term.id)
-            note_id = f"{division.id}-tn-{term.id}"
+            note_id = ids.translit_note(division.id, term.id)
             content = html.fragment_fromstring(
                 template.render(term=term, scheme=book.scheme, romanised=book.scheme.romanise(term.cyrillic)),
                 create_parent="div")

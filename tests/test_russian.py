@@ -119,7 +119,7 @@ def test_changing_the_scheme_changes_table_and_notes(tmp_path):
     epub_path = write_epub(book, tmp_path / "bgn.epub")
     with zipfile.ZipFile(epub_path) as z:
         note = z.read("EPUB/transliteration.xhtml").decode()
-        chapter = z.read("EPUB/ch01.xhtml").decode()
+        chapter = z.read("EPUB/introduction.xhtml").decode()
     bgn = iuliia.schemas.get("bgn_pcgn")
     assert "BGN/PCGN" in note and "ALA-LC" not in note
     assert f"<td lang=\"ru-Latn\">Y y</td>" in note            # й in BGN/PCGN (ALA-LC: Ĭ ĭ)
@@ -173,10 +173,10 @@ def test_glossary_page_numbers_are_pages_where_the_term_occurs(real_book):
 def test_epub_glossary_and_notes_semantics(real_book):
     with zipfile.ZipFile(real_book.epub) as z:
         glossary = z.read("EPUB/glossary.xhtml").decode()
-        chapter = z.read("EPUB/ch01.xhtml").decode()
+        chapter = z.read("EPUB/introduction.xhtml").decode()
     assert 'epub:type="glossary"' in glossary
     assert glossary.count('epub:type="glossterm"') == len(real_book.model.glossary)
-    assert 'epub:type="glossdef"' in glossary and 'href="ch03.xhtml#ch03-gl-' in glossary
+    assert 'epub:type="glossdef"' in glossary and 'href="moscow-trials.xhtml#moscow-trials-gl-' in glossary
     assert 'epub:type="noteref"' in chapter and 'epub:type="footnote"' in chapter
     assert 'epub:type="glossref"' in chapter
     assert re.search(r'<i lang="ru-Latn">ezhovshchina</i>', chapter)

@@ -1,0 +1,77 @@
+"""Every id the builder makes, made (and parsed) here and nowhere else.
+
+Ids are stable: each starts with its division's id (from the manuscript file name) and
+counts only within that division, so adding, removing or reordering a chapter changes
+no id inside the others. Renderers and the layout checks use these functions instead
+of taking ids apart themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+TRANSLIT = "-tn-"
+SOURCE = "-src-"
+
+
+def footnote(division_id: str, n: int) -> str:
+    """A manuscript footnote (Pandoc numbers them within the file)."""
+    return f"{division_id}-fn{n}"
+
+
+def translit_note(division_id: str, term_id: str) -> str:
+    return f"{division_id}{TRANSLIT}{term_id}"
+
+
+def term_of_translit_note(note_id: str) -> str | None:
+    """The Russian term a transliteration note is about (None for other notes)."""
+    return note_id.split(TRANSLIT, 1)[1] if TRANSLIT in note_id else None
+
+
+def figure_source_note(division_id: str, figure_id: str) -> str:
+    return f"{division_id}{SOURCE}{figure_id}"
+
+
+def note_ref(note_id: str) -> str:
+    """The note's reference (call) in the text, and the target of its back link."""
+    return f"{note_id}-ref"
+
+
+def note_call(note_id: str) -> str:
+    """An empty anchor at the call in print: the layout compares its page with the note's."""
+    return f"{note_id}-call"
+
+
+def note_full(note_id: str) -> str:
+    """Where a note too long for a page is printed in full, at the end of its chapter."""
+    return f"{note_id}-full"
+
+
+def index_mark(division_id: str, n: int) -> str:
+    return f"{division_id}-ix-{n}"
+
+
+def index_entry(headword_slug: str) -> str:
+    return f"ix-{headword_slug}"
+
+
+def glossary_use(division_id: str, entry_id: str, n: int) -> str:
+    return f"{division_id}-{entry_id}-{n}"
+
+
+def heading(division_id: str, n: int) -> str:
+    return f"{division_id}-h{n}"
+
+
+def paragraph(division_id: str, n: int) -> str:
+    """A numbered paragraph (¶ n of its chapter), the same in every edition."""
+    return f"{division_id}-p{n}"
+
+
+def page_marker(label: str) -> str:
+    """An EPUB page-break marker for the printed page ``label``."""
+    return f"page-{label}"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
