@@ -46,6 +46,20 @@ def final_layout(book: Book):
     """Lay out, read the pages, lay out again with the page numbers filled in.
     Returns the printed document and the page maps of the last layout without page
     numbers and of the printed one.
+    """
+    first, repaired = draft_pages(book)
+    document = layout(book, first, frozenset(repaired))
+    second = page_map_of(book, document)
+    if body_pages(book, first) != body_pages(book, second):
+        raise RenderError("the body moved between the two layouts",
+                          hint="generated back matter must come after the chapters")
+    for problem in misplaced_notes(book, second):
+        log.warning(problem)
+    return document, first, second
+
+
+def draft_pages(book: Book) -> tuple[PageMap, set[str]]:
+    """The page map of the body, and the notes whose blocks start a new page.
 
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
@@ -60,14 +74,13 @@ def final_layout(book: Book):
         repaired |= apart
         first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
     cache.write_json(remembered, sorted(repaired))
-    document = layout(book, first, frozenset(repaired))
-    second = page_map_of(book, document)
-    if body_pages(book, first) != body_pages(book, second):
-        raise RenderError("the body moved between the two layouts",
-                          hint="generated back matter must come after the chapters")
-    for problem in misplaced_notes(book, second):
-        log.warning(problem)
-    return document, first, second
+    return first, repaired
+
+
+def final_html(book: Book) -> str:
+    """The print HTML of the printed layout (what the benchmark's floor renders)."""
+    first, repaired = draft_pages(book)
+    return print_html(book, first, frozenset(repaired))
 
 
 def _repair_cache(book: Book) -> Path:
