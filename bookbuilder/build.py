@@ -7,12 +7,17 @@ from pathlib import Path
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .enrich import enrich
+from .freshness import Stamps
 from .manuscript import read_book
 
 
 def build(book_dir: Path, out_dir: Path, formats=("pdf", "epub"), quiet: bool = False) -> list[Path]:
+    stamps = Stamps(book_dir, out_dir)          # outputs made from the same inputs are left alone
+    formats, asked = stamps.stale(formats), formats
+    if not formats:
+        return stamps.outputs(asked, {})
     steps = ["read manuscript", "enrich"] + [f"write {f.upper()}" for f in formats]
-    outputs = []
+    outputs = {}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   transient=True, disable=quiet) as progress:
         task = progress.add_task(steps[0], total=len(steps))
@@ -21,8 +26,9 @@ def build(book_dir: Path, out_dir: Path, formats=("pdf", "epub"), quiet: bool = 
         enrich(book)
         for fmt in formats:
             progress.update(task, advance=1, description=f"write {fmt.upper()}")
-            outputs.append(write_format(book, fmt, out_dir))
-    return outputs
+            outputs[fmt] = write_format(book, fmt, out_dir)
+            stamps.record(fmt, outputs[fmt])
+    return stamps.outputs(asked, outputs)
 
 
 def write_format(book, fmt: str, out_dir: Path) -> Path:

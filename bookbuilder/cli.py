@@ -104,8 +104,10 @@ def cmd_build(args) -> int:
 
     formats = ("pdf", "epub") if args.command == "all" else (args.command,)
     outputs = build(args.book, args.out, formats, quiet=args.quiet)
+    if outputs and set(outputs) == outputs.unchanged:
+        err.print("nothing changed since the last build", markup=False)
     for path in outputs:
-        err.print(f"wrote {path}", markup=False)
+        err.print(f"{'up to date' if path in outputs.unchanged else 'wrote'} {path}", markup=False)
     return 0
 
 
