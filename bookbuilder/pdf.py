@@ -27,8 +27,11 @@ MAX_NOTE_REPAIRS = 3
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
            draft: bool = False):
     """Lay the book out; the result's pages carry the anchors of every element id."""
+    return render(print_html(book, page_map, new_page_notes, draft))
+
+
+def render(source: str):
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
-    source = print_html(book, page_map, new_page_notes, draft)
     return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
 
 
@@ -66,15 +69,29 @@ def draft_pages(book: Book) -> tuple[PageMap, set[str]]:
     """
     remembered = _repair_cache(book)
     repaired: set[str] = set(cache.read_json(remembered, []))
-    first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+    first = draft_map(book, repaired)
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
         if not apart:
             break
         repaired |= apart
-        first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+        first = draft_map(book, repaired)
     cache.write_json(remembered, sorted(repaired))
     return first, repaired
+
+
+def draft_map(book: Book, repaired: set[str]) -> PageMap:
+    """The page map of a draft layout, remembered by a hash of the draft's HTML: the
+    same body text (and fonts, figures, styles, all named in it) lands on the same
+    pages, so a rebuild whose body did not change lays the book out once, not twice."""
+    source = print_html(book, new_page_notes=frozenset(repaired), draft=True)
+    remembered = cache.path("layout", f"pages-{cache.key(source, length=20)}.json")
+    saved = cache.read_json(remembered)
+    if saved:
+        return PageMap(saved["page_of"], saved["folios"])
+    page_map = page_map_of(book, render(source))
+    cache.write_json(remembered, {"page_of": page_map.page_of, "folios": page_map.folios})
+    return page_map
 
 
 def final_html(book: Book) -> str:

@@ -49,3 +49,19 @@ def test_a_touched_or_deleted_output_is_made_again(tmp_path):
     rebuilt = build(book, out, ("epub",), quiet=True)
     assert epub.exists() and not rebuilt.unchanged
     assert build(book, out, ("epub",), quiet=True).unchanged == {epub.resolve()}
+
+
+def test_a_rebuild_with_the_same_body_lays_out_once_and_gives_the_same_bytes(tmp_path, monkeypatch):
+    from bookbuilder import pdf as pdf_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book = make_book(tmp_path, chapters=2, paragraphs=2)
+    (first,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
+    before = first.read_bytes()
+    first.unlink()                          # stale: made again, but from the remembered page map
+    layouts = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda source: layouts.append(1) or real_render(source))
+    (again,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
+    assert len(layouts) == 1
+    assert again.read_bytes() == before
