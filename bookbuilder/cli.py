@@ -17,7 +17,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build a book as PDF and EPUB 3.")
-    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check", "index-candidates"],
+    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check", "index-candidates", "watch"],
                    help="what to do (default: build the PDF and the EPUB)")
     p.add_argument("article", nargs="?", type=Path, help="article text file (for 'import')")
     p.add_argument("--book", type=Path, default=ROOT / "book", help="manuscript folder (default: book/)")
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "index-candidates":
             return cmd_index_candidates(args)
+        if args.command == "watch":
+            from .watch import watch
+            return watch(args.book, args.out, say=lambda line: err.print(line, markup=False))
         return cmd_build(args)
     except BookError as exc:
         if args.debug:
