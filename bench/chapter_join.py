@@ -43,19 +43,29 @@ def main() -> None:
     whole, t_whole = timed(lambda: render(print_html(book, new_page_notes=frozenset(repaired), draft=True)))
     front_doc, t_front = alone(book, book.front, repaired)
     pages, t_chapters = list(front_doc.pages), 0.0
-    for chapter in book.chapters:
+    for chapter in book.chapters + book.back:
         doc, t = alone(book, book.front + [chapter], repaired)
         t_chapters += t - t_front
         start = next(i for i, p in enumerate(doc.pages) if chapter.id in p.anchors)
+        if (len(pages) - start) % 2:        # a recto opener: keep the blank verso the layout put before it
+            start -= 1
         pages += doc.pages[start:]
     joined = front_doc.copy(pages)
 
-    where = {a: i for i, p in enumerate(whole.pages) for a in p.anchors}
-    moved = [a for i, p in enumerate(joined.pages) for a in p.anchors if where.get(a, i) != i]
+    def first_pages(document):      # an element spanning pages is an anchor on each: keep its first
+        found = {}
+        for i, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                found.setdefault(anchor, i)
+        return found
+
+    where, there = first_pages(whole), first_pages(joined)
+    moved = [a for a, i in there.items() if where.get(a, i) != i]
     print(f"whole draft layout        {t_whole:7.2f} s, {len(whole.pages)} pages")
     print(f"front matter alone        {t_front:7.2f} s")
-    print(f"chapters alone (sum)      {t_chapters:7.2f} s  (largest chapter is what an edit would pay)")
+    print(f"chapters, back alone (sum)      {t_chapters:7.2f} s  (largest chapter is what an edit would pay)")
     print(f"joined pages              {len(joined.pages)} (whole: {len(whole.pages)}); anchors on another page: {len(moved)}")
+    print(f"  e.g. {sorted(moved)[:6]}")
     print(f"bookmarks joined/whole    {sum(len(p.bookmarks) for p in joined.pages)}/"
           f"{sum(len(p.bookmarks) for p in whole.pages)}")
     print(f"links joined/whole        {sum(len(p.links) for p in joined.pages)}/{sum(len(p.links) for p in whole.pages)}")
