@@ -14,7 +14,7 @@ from weasyprint import HTML
 
 from .errors import RenderError
 from .model import Book
-from . import cache, ids
+from . import cache, ids, repairs
 from .pages import PageMap
 from .render import print_html
 
@@ -67,8 +67,7 @@ def draft_pages(book: Book) -> tuple[PageMap, set[str]]:
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
     """
-    remembered = _repair_cache(book)
-    repaired: set[str] = set(cache.read_json(remembered, []))
+    repaired = repairs.remembered(book)
     first = draft_map(book, repaired)
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
@@ -76,7 +75,7 @@ def draft_pages(book: Book) -> tuple[PageMap, set[str]]:
             break
         repaired |= apart
         first = draft_map(book, repaired)
-    cache.write_json(remembered, sorted(repaired))
+    repairs.remember(book, repaired)
     return first, repaired
 
 
@@ -98,12 +97,6 @@ def final_html(book: Book) -> str:
     """The print HTML of the printed layout (what the benchmark's floor renders)."""
     first, repaired = draft_pages(book)
     return print_html(book, first, frozenset(repaired))
-
-
-def _repair_cache(book: Book) -> Path:
-    """Where the notes repaired for this exact book are remembered: the next build of the
-    same text starts from them and saves the layouts that found them."""
-    return cache.path("layout", f"{book.config.slug}-{cache.key(print_html(book, draft=True), length=20)}.json")
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:
