@@ -48,6 +48,18 @@ def real_book(tmp_path_factory) -> Built:
     return build_into(ROOT / "book", tmp_path_factory.mktemp("real-book"))
 
 
+@pytest.fixture(scope="session")
+def second_book(tmp_path_factory) -> Path:
+    """A second book, imported from the other rendering of the article and built once
+    (PDF only): layout checks must hold on a book nobody edited by hand."""
+    from bookbuilder.importer import import_article
+
+    root = tmp_path_factory.mktemp("second-book")
+    import_article(SEED_INFOBOX, root / "book", force=False, infobox_from=None, warn=lambda *_: None)
+    (pdf,) = build(root / "book", root / "out", ("pdf",), quiet=True)
+    return pdf
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300,
