@@ -294,6 +294,7 @@ def place_figures(book) -> None:
     from lxml import html
 
     from .model import Note
+    from .placement import introduces
     from .render import environment
 
     template = environment().get_template("shared/figure.html.j2")
@@ -305,6 +306,8 @@ def place_figures(book) -> None:
             raise ConfigError(f"chapter '{figure.chapter.name}' is not one of the book's chapters",
                               figure.file, figure.line)
         anchor = paragraph_after(figure, division.body)
+        while introduces(anchor):           # never between "… four periods:" and its list
+            anchor = anchor.getnext()
         placeholder = html.Element("figure", {"data-figure": figure.id})
         anchor.addnext(placeholder)
         placeholder.tail, anchor.tail = anchor.tail, None

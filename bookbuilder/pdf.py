@@ -16,6 +16,7 @@ from .errors import RenderError
 from .model import Book
 from . import cache, ids
 from .pages import PageMap
+from .placement import fill_pages
 from .render import print_html
 
 log = logging.getLogger("bookbuilder")
@@ -52,13 +53,14 @@ def final_layout(book: Book):
     """
     remembered = _repair_cache(book)
     repaired: set[str] = set(cache.read_json(remembered, []))
-    first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+    # figures are moved to fill the pages of each draft layout (placement.py)
+    first = page_map_of(book, fill_pages(book, lambda: layout(book, new_page_notes=frozenset(repaired), draft=True)))
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
         if not apart:
             break
         repaired |= apart
-        first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+        first = page_map_of(book, fill_pages(book, lambda: layout(book, new_page_notes=frozenset(repaired), draft=True)))
     cache.write_json(remembered, sorted(repaired))
     document = layout(book, first, frozenset(repaired))
     second = page_map_of(book, document)

@@ -23,6 +23,7 @@ from . import ids
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
+from .placement import apply_moves, moved_figure
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
@@ -116,6 +117,7 @@ def print_body(division: Division, continued: set[str] = frozenset(),
     short footnote that sends the reader to its full text at the end of the chapter.
     """
     body = copy.deepcopy(division.body)
+    apply_moves(body, division.figure_moves)
     notes = {note.id: note for note in division.notes}
     for ref in list(body.iter("a")):
         note = notes.get(ref.get("href", "")[1:]) if "noteref" in (ref.get("class") or "") else None
@@ -131,7 +133,8 @@ def print_body(division: Division, continued: set[str] = frozenset(),
             for child in copy.deepcopy(note.content):
                 footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        _mark_block_with_notes(ref, new_page=note.id in new_page_notes)
+        # a figure moved to fill a page (placement.py) no longer stands where its note failed
+        _mark_block_with_notes(ref, new_page=note.id in new_page_notes and not moved_figure(ref, division.figure_moves))
         # an empty anchor at the call: the layout check compares its page with the note's
         call = html.Element("span", {"class": "fn-call", "id": ids.note_call(note.id)})
         ref.getparent().replace(ref, call)
