@@ -85,6 +85,7 @@ class Division:
     notes: list[Note] = field(default_factory=list)
     generated: bool = False      # made by the builder (glossary, index...), rendered by a template
     figure_moves: dict = field(default_factory=dict)   # print only: figure id -> blocks set after (placement.py)
+    respaced: dict = field(default_factory=dict)       # print only: paragraph key -> respacing (linebreaks.py)
 
     @property
     def epub_type(self) -> str:

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache
+from .linebreaks import RESPACINGS, stretched
 from .model import Book
 
 log = logging.getLogger("bookbuilder")
 
 MIN_ROOM = 3 * 14.2             # pt: room (three body lines) worth filling
-MAX_ROUNDS = 5                  # a move can push a figure onto the next page: look again
+MAX_ROUNDS = 6                  # each round is one layout; a move or a respacing can need another
 SECTION_ENDS = ("h1", "h2", "h3", "h4", "h5", "h6", "section")
 INTRODUCED = ("ul", "ol", "blockquote", "dl")
 
@@ -198,42 +199,47 @@ def _drawn(document, figure_id: str, anchored: int | None):
 # ------------------------------------------------------------------ the loop
 
 def _remembered(book: Book) -> Path:
-    """The cache file for this text, keyed on the book without any moves."""
+    """The cache file for this text, keyed on the book without any repairs."""
     from .render import print_html
 
-    _set(book, {})
-    return cache.path("layout", f"{book.config.slug}-figures-{cache.key(print_html(book, draft=True), length=20)}.json")
+    _set(book, {}, {})
+    return cache.path("layout", f"{book.config.slug}-repairs-{cache.key(print_html(book, draft=True), length=20)}.json")
 
 
-def _set(book: Book, moves: dict[str, int]) -> None:
-    for division in book.chapters:
+def _set(book: Book, moves: dict[str, int], respaced: dict[str, int]) -> None:
+    for division in book.divisions:
         ids = {figure.get("id") for figure in division.body.iter("figure")}
         division.figure_moves = {fid: n for fid, n in moves.items() if fid in ids}
+        division.respaced = respaced
 
 
 def fill_pages(book: Book, lay_out: Callable[[], object]):
-    """Lay the book out with its figures moved to fill pages; returns the last layout.
+    """Lay the book out with its figures moved to fill pages and its stretched lines
+    broken anew (linebreaks.py); returns the last layout.
 
     ``lay_out()`` makes a layout of the book as it stands (a WeasyPrint document). The
-    moves found for this exact text are remembered, so the next build lays out once.
+    repairs found for this exact text are remembered, so the next build lays out once.
     """
-    if not book.figures:
-        return lay_out()
     remembered = _remembered(book)
-    moves: dict[str, int] = dict(cache.read_json(remembered, {}))
-    _set(book, moves)
+    saved = cache.read_json(remembered, {})
+    moves: dict[str, int] = dict(saved.get("figures", {}))
+    respaced: dict[str, int] = dict(saved.get("respaced", {}))
+    _set(book, moves, respaced)
     document = lay_out()
     for round_ in range(MAX_ROUNDS + 1):
         more = moves_for(book, document)
-        if not more:
+        again = {key: respaced.get(key, 0) + 1 for key in stretched(document)
+                 if respaced.get(key, 0) < RESPACINGS}
+        if not more and not again:
             break
         if round_ == MAX_ROUNDS:
-            log.warning("figures still leave pages underfull after %d rounds of placement: %s",
-                        MAX_ROUNDS, ", ".join(sorted(more)))
+            log.warning("figures or stretched lines still need repair after %d layouts: %s",
+                        MAX_ROUNDS, ", ".join(sorted(more) + sorted(again)))
             break
         for fid, count in more.items():
             moves[fid] = moves.get(fid, 0) + count
-        _set(book, moves)
+        respaced.update(again)
+        _set(book, moves, respaced)
         document = lay_out()
-    cache.write_json(remembered, moves)
+    cache.write_json(remembered, {"figures": moves, "respaced": respaced})
     return document

@@ -23,6 +23,7 @@ from . import ids
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
+from .linebreaks import punctuation_into_marks, respace
 from .placement import apply_moves, moved_figure
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
@@ -118,6 +119,8 @@ def print_body(division: Division, continued: set[str] = frozenset(),
     """
     body = copy.deepcopy(division.body)
     apply_moves(body, division.figure_moves)
+    punctuation_into_marks(body)
+    respace(body, division.respaced)
     notes = {note.id: note for note in division.notes}
     for ref in list(body.iter("a")):
         note = notes.get(ref.get("href", "")[1:]) if "noteref" in (ref.get("class") or "") else None
