@@ -246,6 +246,9 @@ def test_figures_are_numbered_by_chapter_and_placed_near_their_numbers(real_book
         assert chapter.source.resolve() == figure.chapter.resolve()
         element = chapter.body.get_element_by_id(figure.element_id)
         previous = element.getprevious()
+        if previous.tag in ("ul", "ol", "blockquote", "dl"):   # never between "…:" and its list
+            previous = previous.getprevious()
+            assert previous.text_content().rstrip().endswith(":")
         assert figure.after.replace("'", "’")[:20] in previous.text_content().replace("'", "’")
 
 
