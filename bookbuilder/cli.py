@@ -24,6 +24,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=ROOT / "output", help="output folder (default: output/)")
     p.add_argument("--infobox-from", type=Path, help="import: take the infobox from this other rendering")
     p.add_argument("--force", action="store_true", help="import: overwrite an existing manuscript")
+    p.add_argument("--layout", action="store_true", help="check: also lay the book out and report stretched lines, underfull pages")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     return p
@@ -78,7 +79,7 @@ def cmd_import(args) -> int:
 def cmd_check(args) -> int:
     from .check import check_book
 
-    findings = check_book(args.book)
+    findings = check_book(args.book, layout=args.layout)
     out = Console(highlight=False, soft_wrap=True)
     for finding in findings:
         out.print(finding.format(Path.cwd()), markup=False)
