@@ -97,6 +97,7 @@ class BookConfig:
     notes: list[str] = field(default_factory=list)
     transliteration: str = "ala_lc"          # an iuliia scheme name
     transliteration_reason: str = ""
+    transliteration_notes: str = "terms"     # all | terms | none: which Russian entries get a note
 
     @property
     def page_size(self) -> str:
@@ -144,6 +145,9 @@ def load_config(book_dir: Path) -> BookConfig:
     )
 
 
+NOTE_CHOICES = ("all", "terms", "none")
+
+
 def _transliteration(doc: YamlDoc) -> dict:
     """``transliteration: ala_lc`` or ``transliteration: {scheme: ala_lc, reason: ...}``."""
     import iuliia
@@ -157,7 +161,12 @@ def _transliteration(doc: YamlDoc) -> dict:
     if not iuliia.schemas.has(scheme):
         raise doc.error(f"unknown transliteration scheme '{scheme}'", "transliteration",
                         hint="one of: " + ", ".join(sorted(iuliia.schemas.names())))
-    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip()}
+    notes = str(value.get("notes", "terms")).strip().lower()
+    if notes not in NOTE_CHOICES:
+        raise doc.error(f"unknown choice of transliteration notes '{notes}'", "transliteration",
+                        hint="notes: all (every term and name), terms (names go to a register of names) or none")
+    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip(),
+            "transliteration_notes": notes}
 
 
 def _divisions(doc: YamlDoc, book_dir: Path) -> list[Division]:

@@ -19,6 +19,7 @@ from .glossary import mark_glossary_uses
 from .index import mark_index_occurrences, prune_index
 from .model import Book, Division, Heading
 from .notes import collect_footnotes, number_notes
+from .register import mark_register_uses
 from .transliteration import Spelling, add_transliteration_notes, kept_spellings
 from .translit import LetterRow, Scheme
 
@@ -50,6 +51,7 @@ def enrich(book: Book) -> Book:
     mark_index_occurrences(book)          # first: its spans never split a longer form of another pass
     book.index_unused = prune_index(book)
     add_transliteration_notes(book)
+    book.register = mark_register_uses(book)     # the people the notes leave out
     for entry in book.glossary:
         entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
     mark_glossary_uses(book)
@@ -77,6 +79,10 @@ def add_generated_divisions(book: Book) -> None:
     if book.glossary:
         at = len(book.front) + len(book.chapters)
         book.divisions.insert(at, _generated("glossary", "back", "Glossary", book.glossary[0].file))
+    if book.register:
+        # after the glossary: the reader's two look-up lists side by side, before the reading list
+        at = len(book.front) + len(book.chapters) + (1 if book.glossary else 0)
+        book.divisions.insert(at, _generated("register", "back", "Register of Names", book.register[0].term.file))
     if book.index:
         # last of all: the index's own length can then move no other page
         book.divisions.append(_generated("index", "back", "Index", book.index[0].file))

@@ -59,6 +59,14 @@ def glossary_use(division_id: str, entry_id: str, n: int) -> str:
     return f"{division_id}-{entry_id}-{n}"
 
 
+def register_entry(term_id: str) -> str:
+    return f"reg-{term_id}"
+
+
+def register_use(division_id: str, term_id: str, n: int) -> str:
+    return f"{division_id}-reg-{term_id}-{n}"
+
+
 def heading(division_id: str, n: int) -> str:
     return f"{division_id}-h{n}"
 

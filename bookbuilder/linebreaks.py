@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-ID_ONLY_MARKS = {"ix", "gloss-use"}        # classes of spans that only hold an id
+ID_ONLY_MARKS = {"ix", "gloss-use", "name-use"}        # classes of spans that only hold an id
 CLOSING = re.compile(r"^[,.;:!?)\]’”»…]+")
 OPENING = re.compile(r"[(\[‘“«]+$")
 
@@ -95,6 +95,44 @@ def stretched(document) -> set[str]:
         for element in _stretched_blocks(page._page_box.children[0]):
             keys.add(block_key(element))
     return keys
+
+
+def notes_apart(book, document) -> set[str]:
+    """Keys of the paragraphs whose note WeasyPrint set on another page than its call.
+    A different spacing of the paragraph moves its lines and often brings the two together,
+    before the cruder remedy of starting the paragraph on a new page (pdf.py)."""
+    from . import ids
+
+    page_of = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, index)
+    keys = set()
+    for division in book.divisions:
+        for note in division.notes:
+            call = ids.note_call(note.id)
+            if call in page_of and page_of.get(note.id) != page_of[call]:
+                # the paragraph and the one before it: either moves the call's line
+                for block in _blocks_holding(document.pages[page_of[call]]._page_box.children[0], call) or ():
+                    keys.add(block_key(block))
+    return keys
+
+
+def _blocks_holding(box, element_id: str, blocks=None):
+    """The element of the block holding ``element_id`` and that of the block before it."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("id") == element_id:
+        return blocks
+    children = getattr(box, "children", ())
+    for i, child in enumerate(children):
+        inner = blocks
+        if type(child).__name__ == "BlockBox" and getattr(child, "element", None) is not None:
+            before = children[i - 1] if i and getattr(children[i - 1], "element", None) is not None else None
+            inner = [child.element] + ([before.element] if before is not None and before.element.tag == "p" else [])
+        found = _blocks_holding(child, element_id, inner)
+        if found is not None:
+            return found
+    return None
 
 
 def respace(body, levels: dict[str, int]) -> None:

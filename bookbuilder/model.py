@@ -24,12 +24,13 @@ EPUB_TYPES = {
     "bibliography": "bibliography",
     "glossary": "glossary",
     "index": "index",
+    "register": "appendix",
     "front": "frontmatter",
     "back": "backmatter",
 }
 # ARIA roles (DPUB-ARIA) for the same parts, where one exists.
 ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "glossary": "doc-glossary",
-              "index": "doc-index", "transliteration": "doc-preface"}
+              "index": "doc-index", "transliteration": "doc-preface", "register": "doc-appendix"}
 
 
 def inner_html(element) -> str:
@@ -111,6 +112,7 @@ class Book:
     index_unused: list = field(default_factory=list)  # entries that matched nothing (for the checker)
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
+    register: list = field(default_factory=list)     # register.RegisterEntry: people named, when not in notes
 
     @property
     def chapters(self) -> list[Division]:

@@ -150,6 +150,8 @@ def _mark_block_with_notes(el, new_page: bool = False) -> None:
         _add_class(ancestor, "has-notes")
         if new_page:
             block = ancestor.getparent() if ancestor.tag == "figcaption" else ancestor
+            while block.getprevious() is not None and block.getprevious().tag in ("h2", "h3", "h4", "h5", "h6"):
+                block = block.getprevious()         # a heading goes over with its text
             _add_class(block, "new-page")
         return
 
