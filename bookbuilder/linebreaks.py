@@ -98,9 +98,13 @@ def stretched(document) -> set[str]:
 
 
 def notes_apart(book, document) -> set[str]:
-    """Keys of the paragraphs whose note WeasyPrint set on another page than its call.
-    A different spacing of the paragraph moves its lines and often brings the two together,
-    before the cruder remedy of starting the paragraph on a new page (pdf.py)."""
+    """Keys of the paragraphs to start on a new page so that a note WeasyPrint set on
+    another page than its call comes back to it.
+
+    WeasyPrint (70) would rather send the last note of a page overleaf than leave a lone
+    first line (an orphan) of the page's last paragraph at its foot: that paragraph, not
+    the one holding the call, is the one to move, and the page loses only a line or two.
+    """
     from . import ids
 
     page_of = {}
@@ -112,34 +116,38 @@ def notes_apart(book, document) -> set[str]:
         for note in division.notes:
             call = ids.note_call(note.id)
             if call in page_of and page_of.get(note.id) != page_of[call]:
-                # the paragraph and the one before it: either moves the call's line
-                for block in _blocks_holding(document.pages[page_of[call]]._page_box.children[0], call) or ():
-                    keys.add(block_key(block))
+                last = _last_paragraph(document.pages[page_of[call]]._page_box.children[0])
+                if last is not None:
+                    keys.add(block_key(last))
     return keys
 
 
-def _blocks_holding(box, element_id: str, blocks=None):
-    """The element of the block holding ``element_id`` and that of the block before it."""
-    element = getattr(box, "element", None)
-    if element is not None and element.get("id") == element_id:
-        return blocks
-    children = getattr(box, "children", ())
-    for i, child in enumerate(children):
-        inner = blocks
-        if type(child).__name__ == "BlockBox" and getattr(child, "element", None) is not None:
-            before = children[i - 1] if i and getattr(children[i - 1], "element", None) is not None else None
-            inner = [child.element] + ([before.element] if before is not None and before.element.tag == "p" else [])
-        found = _blocks_holding(child, element_id, inner)
+def _last_paragraph(box):
+    """The element of the last block on a page that holds lines of text."""
+    last = None
+    for child in getattr(box, "children", ()):
+        if type(child).__name__ == "LineBox":
+            element = getattr(box, "element", None)
+            return element if element is not None else last
+        found = _last_paragraph(child)
         if found is not None:
-            return found
-    return None
+            last = found
+    return last
 
 
-def respace(body, levels: dict[str, int]) -> None:
-    """Give each paragraph with a remembered stretched line its respacing class."""
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+NEW_PAGE = "page"               # in place of a respacing level: start the paragraph on a new page
+
+
+def respace(body, levels: dict[str, int | str]) -> None:
+    """Give each remembered paragraph its respacing class, or start it on a new page."""
     if not levels:
         return
     for el in body.iter("p", "li", "dd", "blockquote"):
         level = levels.get(block_key(el))
-        if level:
+        if level == NEW_PAGE:
+            while el.getprevious() is not None and el.getprevious().tag in HEADINGS:
+                el = el.getprevious()               # a heading goes over with its text
+            el.set("class", " ".join((el.get("class") or "").split() + ["new-page"]))
+        elif level:
             el.set("class", " ".join((el.get("class") or "").split() + [f"respace-{level}"]))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cache
-from .linebreaks import RESPACINGS, notes_apart, stretched
+from .linebreaks import NEW_PAGE, RESPACINGS, notes_apart, stretched
 from .model import Book
 
 log = logging.getLogger("bookbuilder")
@@ -228,8 +228,9 @@ def fill_pages(book: Book, lay_out: Callable[[], object]):
     document = lay_out()
     for round_ in range(MAX_ROUNDS + 1):
         more = moves_for(book, document)
-        again = {key: respaced.get(key, 0) + 1 for key in stretched(document) | notes_apart(book, document)
-                 if respaced.get(key, 0) < RESPACINGS}
+        again = {key: respaced.get(key, 0) + 1 for key in stretched(document)
+                 if isinstance(respaced.get(key, 0), int) and respaced.get(key, 0) < RESPACINGS}
+        again |= {key: NEW_PAGE for key in notes_apart(book, document) if respaced.get(key) != NEW_PAGE}
         if not more and not again:
             break
         if round_ == MAX_ROUNDS:
