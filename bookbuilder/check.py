@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ids
 from .enrich import enrich
 from .manuscript import read_book
 from .matching import compile_forms
@@ -267,7 +268,12 @@ def check_term_data(book: Book, lines: list[SourceLine]) -> list[Finding]:
             findings.append(Finding(entry.file, entry.line or 1, "g-001",
                                     f"glossary entry '{entry.headword}' matches nothing in the chapters "
                                     f"(forms: {', '.join(entry.match)})"))
+    # found in the chapters: noted, registered, or (organisations with notes: terms) matched
+    chapter_files = {d.source for d in book.chapters}
+    chapter_lines = [l for l in lines if l.file in chapter_files]
     noted = {ids.term_of_translit_note(note.id) for d in book.chapters for note in d.notes if note.kind == "translit"}
+    noted |= {entry.term.id for entry in book.register}
+    noted |= {t.id for t in book.terms if t.id not in noted and _first_line(compile_forms(t.match), chapter_lines)}
     for term in book.terms:
         if term.id not in noted:
             findings.append(Finding(term.file, term.line or 1, "g-002",

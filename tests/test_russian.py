@@ -121,10 +121,12 @@ def test_changing_the_scheme_changes_table_and_notes(tmp_path):
     with zipfile.ZipFile(epub_path) as z:
         note = z.read("EPUB/transliteration.xhtml").decode()
         chapter = z.read("EPUB/introduction.xhtml").decode()
+        register = z.read("EPUB/register.xhtml").decode()
     bgn = iuliia.schemas.get("bgn_pcgn")
     assert "BGN/PCGN" in note and "ALA-LC" not in note
     assert f"<td lang=\"ru-Latn\">Y y</td>" in note            # й in BGN/PCGN (ALA-LC: Ĭ ĭ)
-    assert bgn.translate("Николай Ежов") in chapter           # the notes follow the scheme
+    assert bgn.translate("ежовщина") in chapter               # the notes follow the scheme
+    assert bgn.translate("Николай Ежов") in register          # and so does the register of names
     code, report = epubcheck(epub_path)
     assert code == 0, report
 
