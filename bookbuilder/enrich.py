@@ -49,6 +49,9 @@ def enrich(book: Book) -> Book:
         collect_footnotes(division)
     mark_index_occurrences(book)          # first: its spans never split a longer form of another pass
     book.index_unused = prune_index(book)
+    for term in book.terms:               # the notes' words: Russian in them hyphenates as Russian
+        term.english_html = _tag_russian_fragment(term.english_html)
+        term.gloss_html = _tag_russian_fragment(term.gloss_html)
     add_transliteration_notes(book)
     for entry in book.glossary:
         entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
@@ -56,7 +59,8 @@ def enrich(book: Book) -> Book:
     place_figures(book)                   # after the word passes: captions are not matched
     for division in book.divisions:
         for note in division.notes:
-            tag_russian(note.content)
+            if note.content is not None:
+                tag_russian(note.content)
         number_notes(division)
         collect_headings(division)
     add_generated_divisions(book)

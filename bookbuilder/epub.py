@@ -11,7 +11,9 @@ from ebooklib import epub
 from .cover import draw_cover
 from .model import Book, inner_xhtml
 from .cache import atomic_path
-from .render import build_date, epub_documents, epub_stylesheet
+from .charts import image_name
+from .expand import chart_files, expand_figures, expand_notes
+from .render import build_date, environment, epub_documents, epub_stylesheet
 
 XHTML = "application/xhtml+xml"
 COVER_IMAGE = "images/cover.png"
@@ -32,11 +34,13 @@ def id_files(book: Book) -> dict[str, str]:
     return file_of
 
 
-def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
+def epub_bodies(book: Book, file_of: dict[str, str], charts: dict) -> dict[str, str]:
     """Each division's body as XHTML, with links to other divisions pointed at their files."""
     bodies = {}
+    env = environment()
     for division in book.divisions:
         body = copy.deepcopy(division.body)
+        expand_figures(body, book, env, charts)
         for link in body.iter("a"):
             href = link.get("href", "")
             target = href[1:] if href.startswith("#") else None
@@ -70,13 +74,15 @@ def assemble(book: Book) -> epub.EpubBook:
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
+    expand_notes(book, environment())
+    charts = chart_files(book, "epub")
     for figure in book.figures:
-        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=figure.image_name,
-                                     media_type="image/svg+xml", content=figure.svg_epub.read_bytes()))
+        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=image_name(charts[figure.id]),
+                                     media_type="image/svg+xml", content=charts[figure.id].read_bytes()))
     cover = draw_cover(meta)
     ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE)
+    docs = epub_documents(book, epub_bodies(book, file_of, charts), file_of, cover_image=COVER_IMAGE)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
