@@ -9,6 +9,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from .cover import draw_cover
+from .editions import Edition, reader_edition
 from .model import Book, inner_xhtml
 from .cache import atomic_path
 from .charts import image_name
@@ -55,11 +56,12 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict) -> dict[str, 
     return bodies
 
 
-def assemble(book: Book) -> epub.EpubBook:
+def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
     meta = book.config
+    edition = edition or reader_edition(meta)
     ebook = epub.EpubBook()
-    ebook.set_identifier(meta.identifier)
-    ebook.set_title(meta.title)
+    ebook.set_identifier(edition.identifier)
+    ebook.set_title(edition.packet.title if edition.packet else meta.title)
     ebook.set_language(meta.language)
     ebook.add_author(meta.creator)
     ebook.add_metadata("DC", "rights",
@@ -98,8 +100,8 @@ def assemble(book: Book) -> epub.EpubBook:
     return ebook
 
 
-def write_epub(book: Book, target: Path) -> Path:
-    ebook = assemble(book)
+def write_epub(book: Book, target: Path, edition: Edition | None = None) -> Path:
+    ebook = assemble(book, edition)
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_path(target) as tmp:

@@ -45,7 +45,19 @@ def environment() -> Environment:
     )
     env.filters["markup"] = Markup
     env.globals["ids"] = ids
+    env.filters["chapter_ranges"] = chapter_ranges
     return env
+
+
+def chapter_ranges(numbers) -> str:
+    """[2, 3, 4, 7] -> '2–4, 7'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def build_date(book: Book) -> dt.datetime:
@@ -110,7 +122,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         return Markup(print_body(division, copied, text, too_long, new_page_notes))
 
     css = env.get_template("print/book.css.j2").render(
-        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition)
+        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition, words=text)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
     return env.get_template(template).render(
         css=Markup(css), body=body, edition=edition,
