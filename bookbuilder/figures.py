@@ -1,9 +1,8 @@
 """Figures: charts drawn from numbers declared in book/figures/*.yaml.
 
-Each chart is drawn once with matplotlib as a vector SVG in the book's typeface and
-cached by a hash of its data and style; the same file goes into the PDF and the EPUB.
-A figure is placed after the paragraph its numbers come from, numbered by chapter
-("Figure 6.1"), and cites its source in a footnote.
+This pass only computes: a figure is placed after the paragraph its numbers come from,
+numbered by chapter (6.1), given a data table and a source note. The renderers draw its
+chart (charts.py) and set it through a template (expand.py).
 """
 
 from __future__ import annotations
