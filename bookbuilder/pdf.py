@@ -102,8 +102,10 @@ def write_pdf(book: Book, target: Path) -> Path:
     document, _, _ = final_layout(book)
     tag_languages()
     with cache.atomic_path(target) as tmp:
-        # a tagged PDF: structure for screen readers, and the language of every Russian span
-        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True)
+        # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian
+        # span, figures with their alt text) that declares itself and displays its title
+        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True,
+                           pdf_variant="pdf/ua-1")
     return target
 
 
