@@ -27,6 +27,9 @@ def build(book_dir: Path, out_dir: Path, formats=("pdf", "epub"), quiet: bool = 
 
 def write_format(book, fmt: str, out_dir: Path) -> Path:
     target = out_dir / f"{book.config.slug}.{fmt}"
+    if fmt in ("print", "cover"):
+        from .prepress import write_edition
+        return write_edition(book, fmt, out_dir)
     if fmt == "pdf":
         from .pdf import write_pdf
         return write_pdf(book, target)

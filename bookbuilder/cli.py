@@ -17,8 +17,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build a book as PDF and EPUB 3.")
-    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check", "index-candidates"],
-                   help="what to do (default: build the PDF and the EPUB)")
+    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "print", "epub", "import", "check", "index-candidates"],
+                   help="what to do (default: build the PDFs, the cover and the EPUB)")
     p.add_argument("article", nargs="?", type=Path, help="article text file (for 'import')")
     p.add_argument("--book", type=Path, default=ROOT / "book", help="manuscript folder (default: book/)")
     p.add_argument("--out", type=Path, default=ROOT / "output", help="output folder (default: output/)")
@@ -102,7 +102,7 @@ def cmd_index_candidates(args) -> int:
 def cmd_build(args) -> int:
     from .build import build
 
-    formats = ("pdf", "epub") if args.command == "all" else (args.command,)
+    formats = {"all": ("pdf", "print", "cover", "epub"), "print": ("print", "cover")}.get(args.command, (args.command,))
     outputs = build(args.book, args.out, formats, quiet=args.quiet)
     for path in outputs:
         err.print(f"wrote {path}", markup=False)

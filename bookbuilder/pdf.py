@@ -25,10 +25,10 @@ MAX_NOTE_REPAIRS = 3
 
 
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-           draft: bool = False):
+           draft: bool = False, variant: str = "reader"):
     """Lay the book out; the result's pages carry the anchors of every element id."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
-    source = print_html(book, page_map, new_page_notes, draft)
+    source = print_html(book, page_map, new_page_notes, draft, variant)
     return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
 
 
@@ -42,13 +42,15 @@ def body_pages(book: Book, page_map: PageMap) -> dict[str, int]:
     return {d.id: page_map.page_of.get(d.id) for d in book.front + book.chapters}
 
 
-def final_layout(book: Book):
+def final_layout(book: Book, variant: str = "reader"):
     """Lay out, read the pages, lay out again with the page numbers filled in.
     Returns the printed document and the page maps of the last layout without page
     numbers and of the printed one.
 
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
+    The ``variant`` (edition) changes only the stylesheet of the printed layout, never
+    where the text falls: the body check below proves it.
     """
     remembered = _repair_cache(book)
     repaired: set[str] = set(cache.read_json(remembered, []))
@@ -60,7 +62,7 @@ def final_layout(book: Book):
         repaired |= apart
         first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
     cache.write_json(remembered, sorted(repaired))
-    document = layout(book, first, frozenset(repaired))
+    document = layout(book, first, frozenset(repaired), variant=variant)
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",

@@ -68,7 +68,7 @@ class Link:
 
 
 def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-               draft: bool = False) -> str:
+               draft: bool = False, variant: str = "reader") -> str:
     """One HTML document holding the whole print book.
 
     ``page_map`` (from a first layout) turns element ids into page references; before
@@ -76,6 +76,8 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     note in ``new_page_notes`` starts a new page (a remedy for a note WeasyPrint set apart
     from its call). A ``draft`` leaves the generated back matter (glossary, index) empty:
     it comes after the body, so a layout that only reads the body's pages can skip it.
+    ``variant`` is the edition: "reader" (on screen) or "print" (the print shop's PDF/X:
+    bleed, crop marks, CMYK ink); only the stylesheet differs.
     """
     page_map = page_map or PageMap.empty()
 
@@ -90,14 +92,26 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     capacity = footnote_capacity(book)
     too_long = {n.id for d in book.divisions for n in long_notes(d, capacity)}
     env = environment()
-    css = env.get_template("print/book.css.j2").render(
-        fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
     return env.get_template("print/book.html.j2").render(
-        css=Markup(css), body=lambda d: Markup(print_body(d, too_long, new_page_notes)),
+        css=Markup(print_stylesheet(book, variant)), body=lambda d: Markup(print_body(d, too_long, new_page_notes)),
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}", draft=draft,
         uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
         **common_context(book))
+
+
+def print_stylesheet(book: Book, variant: str = "reader") -> str:
+    return environment().get_template("print/book.css.j2").render(
+        fonts=book_fonts(), page_size=book.config.page_size, meta=book.config,
+        variant=variant, prepress=_prepress_context(variant))
+
+
+def _prepress_context(variant: str) -> dict:
+    """What the print edition's stylesheet needs from the prepress stage (the CMYK profile)."""
+    if variant != "print":
+        return {}
+    from .prepress import stylesheet_context
+    return stylesheet_context()
 
 
 def print_body(division: Division, continued: set[str] = frozenset(),
