@@ -51,10 +51,12 @@ def write_format(book, fmt: str, out_dir: Path) -> list[Path]:
         from .pdf import write_pdf
         edition = reader_edition(book.config)
         return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
-    if fmt == "print":
-        from .pdf import write_pdf
+    if fmt == "print":               # the print shop's PDF, then its cover (the spine needs its pages)
+        from .cover_wrap import write_cover
+        from .prepress import write_print_pdf
         edition = print_edition(book.config)
-        return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
+        printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf")
+        return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from .epub import write_epub
     return [write_epub(book, out_dir / f"{book.config.slug}.epub")]
 

@@ -50,6 +50,8 @@ def final_layout(book: Book, edition: Edition | None = None):
 
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
+    The ``variant`` (edition) changes only the stylesheet of the printed layout, never
+    where the text falls: the body check below proves it.
     """
     remembered = _repair_cache(book, edition)
     repaired: set[str] = set(cache.read_json(remembered, []))
@@ -103,8 +105,10 @@ def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
     document, _, _ = final_layout(book, edition)
     tag_languages()
     with cache.atomic_path(target) as tmp:
-        # a tagged PDF: structure for screen readers, and the language of every Russian span
-        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True)
+        # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian
+        # span, figures with their alt text) that declares itself and displays its title
+        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True,
+                           pdf_variant="pdf/ua-1")
     return target
 
 

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from lxml import etree, html
 from markupsafe import Markup
 
-from . import ids
+from . import ids, print_profile
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
@@ -121,8 +121,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         expand_figures(copied, book, env, charts)
         return Markup(print_body(division, copied, text, too_long, new_page_notes))
 
-    css = env.get_template("print/book.css.j2").render(
-        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition, words=text)
+    css = print_stylesheet(book, edition)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
     return env.get_template(template).render(
         css=Markup(css), body=body, edition=edition,
@@ -131,6 +130,16 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
         else text["used_on_pages"],
         **common_context(book))
+
+
+def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
+    """The print stylesheet of an edition: the reader's, the print shop's (bleed, crop marks,
+    CMYK ink: prepress.css.j2) or a packet's (packet.css.j2)."""
+    edition = edition or reader_edition(book.config)
+    return environment().get_template("print/book.css.j2").render(
+        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
+        variant=edition.variant, words=words(book.config.language),
+        prepress=print_profile.stylesheet_context() if edition.variant == "print" else {})
 
 
 def print_body(division: Division, body, text: dict, continued: set[str] = frozenset(),

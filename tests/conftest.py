@@ -48,6 +48,19 @@ def real_book(tmp_path_factory) -> Built:
     return build_into(ROOT / "book", tmp_path_factory.mktemp("real-book"))
 
 
+@dataclass
+class PrintEdition:
+    print_pdf: Path
+    cover: Path
+
+
+@pytest.fixture(scope="session")
+def print_edition(tmp_path_factory) -> PrintEdition:
+    """The real book's print PDF and cover, built once per session."""
+    print_pdf, cover = build(ROOT / "book", tmp_path_factory.mktemp("print-edition"), ("print", "cover"), quiet=True)
+    return PrintEdition(print_pdf, cover)
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300,
