@@ -110,16 +110,22 @@ def _validate_chart(doc: YamlDoc, chart: dict) -> None:
 
 # ------------------------------------------------------------------ data tables
 
+# heading of the first column (the rows' labels) when a chart does not name it (`row_heading`)
+ROW_HEADINGS = {"proportion": "Group", "bars": "Category"}
+
+
 def data_table(figure: Figure) -> dict:
-    """The chart's numbers as a table, for readers who cannot see the chart."""
+    """The chart's numbers as a table, for readers who cannot see the chart. Every column,
+    the rows' labels included, has a heading (a screen reader announces it with each cell)."""
     chart = figure.chart
     kind = chart["kind"]
+    row_heading = str(chart.get("row_heading") or ROW_HEADINGS.get(kind, ""))
     if kind == "proportion":
-        return {"columns": ["", "Removed", "Holding the rank", "Share"],
+        return {"columns": [row_heading, "Removed", "Holding the rank", "Share"],
                 "rows": [[r["label"], f"{r['part']:,}", f"{r['whole']:,}",
                           f"{100 * r['part'] / r['whole']:.0f}%"] for r in chart["rows"]]}
     if kind == "bars":
-        return {"columns": [""] + [s["name"] for s in chart["series"]],
+        return {"columns": [row_heading] + [s["name"] for s in chart["series"]],
                 "rows": [[c] + [_number(s["values"][i]) for s in chart["series"]]
                          for i, c in enumerate(chart["categories"])]}
     if kind == "range":
