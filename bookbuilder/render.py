@@ -31,6 +31,7 @@ from .words import words
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
+NUMBER_RANGE = re.compile(r"\d+–\d+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,6 +45,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["markup"] = Markup
+    env.filters["keep_ranges"] = keep_ranges
     env.globals["ids"] = ids
     env.filters["chapter_ranges"] = chapter_ranges
     return env
@@ -58,6 +60,12 @@ def chapter_ranges(numbers) -> str:
         else:
             runs.append([n])
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def keep_ranges(fragment: str) -> Markup:
+    """HTML with every number range (1937–38) kept on one line: a title wrapped after
+    its en dash leaves the range's end alone at the head of a line."""
+    return Markup(NUMBER_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(fragment)))
 
 
 def build_date(book: Book) -> dt.datetime:

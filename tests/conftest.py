@@ -57,8 +57,20 @@ class PrintEdition:
 @pytest.fixture(scope="session")
 def print_edition(tmp_path_factory) -> PrintEdition:
     """The real book's print PDF and cover, built once per session."""
-    print_pdf, cover = build(ROOT / "book", tmp_path_factory.mktemp("print-edition"), ("print", "cover"), quiet=True)
+    print_pdf, cover = build(ROOT / "book", tmp_path_factory.mktemp("print-edition"), ("print",), quiet=True)
     return PrintEdition(print_pdf, cover)
+
+
+@pytest.fixture(scope="session")
+def second_book(tmp_path_factory) -> Path:
+    """A second book, imported from the other rendering of the article and built once
+    (PDF only): layout checks must hold on a book nobody edited by hand."""
+    from bookbuilder.importer import import_article
+
+    root = tmp_path_factory.mktemp("second-book")
+    import_article(SEED_INFOBOX, root / "book", force=False, infobox_from=None, warn=lambda *_: None)
+    (pdf,) = build(root / "book", root / "out", ("pdf",), quiet=True)
+    return pdf
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
