@@ -41,7 +41,7 @@ _SEPARATOR_RUN = re.compile(r"^[\s;,:]+|[\s;,:]+$")
 _DOUBLE_SEPARATOR = re.compile(r"\s*([;,])(?:\s*[;,])+\s*")
 _LANGUAGE_CODE = re.compile(r"(?:^|\s)/[a-z]{2,3}/(?=[\s,;]|$)")
 # "(; ; , ;" with no closing parenthesis after it: the parenthesis and the separators go
-_UNCLOSED = re.compile(r"\s?\((?:\s{0,3}[;,]){1,40}\s{0,3}(?![^()\n]{0,2000}\))")
+_UNCLOSED = re.compile(r"\s?\((?:\s{0,3}[;,]){1,40}(?![^()\n]{0,2000}\))")
 
 # "_italic_": an underscore opening after a non-word character and closing before one.
 ITALIC = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_\n]{1,300}?)(?<=[^\s_])_(?!\w)")
