@@ -27,6 +27,9 @@ CODES = {
     "m-002": ("error", "a section heading has no text under it"),
     "m-003": ("warning", "a heading that may be a list item (the import could not tell)"),
     "m-004": ("warning", "a paragraph or list that may be a quotation (the import could not tell)"),
+    "h-001": ("error", "HTML that runs code or loads a resource (script, iframe, style, link, object, on...)"),
+    "h-002": ("warning", "an HTML tag in the text: it prints as text, write Markdown instead"),
+    "h-003": ("warning", "an image that is not a usable file inside the book folder"),
     "r-001": ("warning", "two spellings of one Russian name or term"),
     "r-002": ("error", "Cyrillic text is not tagged as Russian"),
     "g-001": ("warning", "a glossary entry is never used in the text"),
@@ -81,6 +84,7 @@ def check_book(book_dir: Path) -> list[Finding]:
     lines = source_lines(book)
     findings = (check_list_introductions(lines) + check_empty_sections(lines)
                 + check_list_like_headings(lines) + check_possible_quotations(lines)
+                + check_raw_html(lines) + check_images(book_dir, lines)
                 + check_untagged_cyrillic(lines) + check_variant_spellings(book, lines)
                 + check_term_data(book, lines))
     return sorted(set(findings), key=lambda f: (str(f.file), f.line, f.code))
@@ -178,6 +182,56 @@ def check_possible_quotations(lines: list[SourceLine]) -> list[Finding]:
             findings.append(Finding(block[0].file, block[0].number, "m-004",
                                     "this paragraph is one quotation; if it is a block quotation, start it with '> '"))
         previous = block
+    return findings
+
+
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]{0,500}>|<!--")
+DANGEROUS_TAGS = {"script", "iframe", "frame", "style", "link", "object", "embed", "applet", "meta",
+                  "base", "form", "svg", "math"}
+EVENT_ATTRIBUTE = re.compile(r"(?<![\w-])on[a-z]{3,}\s*=|\bstyle\s*=|javascript:", re.I)
+RESOURCE_ATTRIBUTE = re.compile(r"\b(?:src|srcset|data|poster|background)\s*=|url\(", re.I)
+CODE_SPAN = re.compile(r"`+[^`]*`+")
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def _prose_lines(lines: list[SourceLine]):
+    """Lines outside code fences, with inline code removed: code is meant to print as typed."""
+    fenced = False
+    for line in lines:
+        if line.text.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield line, CODE_SPAN.sub("", line.text)
+
+
+def check_raw_html(lines: list[SourceLine]) -> list[Finding]:
+    """HTML is text in a manuscript (README, "Raw HTML"): report it so the author rewrites it."""
+    findings = []
+    for line, text in _prose_lines(lines):
+        for m in HTML_TAG.finditer(text):
+            tag = (m.group(1) or "!--").lower()
+            if tag in DANGEROUS_TAGS or EVENT_ATTRIBUTE.search(m.group(0)) or RESOURCE_ATTRIBUTE.search(m.group(0)):
+                findings.append(Finding(line.file, line.number, "h-001",
+                                        f"<{tag}> is never rendered: delete it"))
+            else:
+                findings.append(Finding(line.file, line.number, "h-002",
+                                        f"<{tag}> prints as text; use Markdown (*em*, **strong**, ^sup^, ~sub~)"))
+        if "{" in text and EVENT_ATTRIBUTE.search(text) and not HTML_TAG.search(text):
+            findings.append(Finding(line.file, line.number, "h-001",
+                                    "event handlers, style and javascript: attributes are removed from the output"))
+    return findings
+
+
+def check_images(book_dir: Path, lines: list[SourceLine]) -> list[Finding]:
+    from .images import judge
+
+    findings = []
+    for line, text in _prose_lines(lines):
+        for m in MD_IMAGE.finditer(text):
+            verdict = judge(m.group(1), line.file, book_dir)
+            if verdict.path is None:
+                findings.append(Finding(line.file, line.number, "h-003", verdict.problem))
     return findings
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from weasyprint import HTML
 
 from .errors import RenderError
+from .fetcher import BookFetcher
 from .model import Book
 from . import cache, ids
 from .pages import PageMap
@@ -29,7 +30,8 @@ def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozense
     """Lay the book out; the result's pages carry the anchors of every element id."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
     source = print_html(book, page_map, new_page_notes, draft)
-    return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+    return HTML(string=source, base_url=str(cache.path("print")) + "/",
+                url_fetcher=BookFetcher(book.config.root)).render()
 
 
 def page_map_of(book: Book, document) -> PageMap:
