@@ -20,6 +20,7 @@ from .enrich import enrich
 from .manuscript import read_book
 from .matching import compile_forms
 from .model import Book
+from .sanitize import CODE_SPAN, HTML_TAG
 from .translit import all_schemes
 
 CODES = {
@@ -185,12 +186,10 @@ def check_possible_quotations(lines: list[SourceLine]) -> list[Finding]:
     return findings
 
 
-HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]{0,500}>|<!--")
 DANGEROUS_TAGS = {"script", "iframe", "frame", "style", "link", "object", "embed", "applet", "meta",
                   "base", "form", "svg", "math"}
 EVENT_ATTRIBUTE = re.compile(r"(?<![\w-])on[a-z]{3,}\s*=|\bstyle\s*=|javascript:", re.I)
 RESOURCE_ATTRIBUTE = re.compile(r"\b(?:src|srcset|data|poster|background)\s*=|url\(", re.I)
-CODE_SPAN = re.compile(r"`+[^`]*`+")
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 

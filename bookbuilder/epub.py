@@ -9,6 +9,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from .cover import draw_cover
+from .fetcher import read_allowed
 from .model import Book, inner_xhtml
 from .cache import atomic_path
 from .render import build_date, epub_documents, epub_stylesheet
@@ -72,9 +73,9 @@ def assemble(book: Book) -> epub.EpubBook:
                                  content=epub_stylesheet().encode()))
     for figure in book.figures:
         ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=figure.image_name,
-                                     media_type="image/svg+xml", content=figure.svg_epub.read_bytes()))
+                                     media_type="image/svg+xml", content=read_allowed(figure.svg_epub, meta.root)))
     cover = draw_cover(meta)
-    ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
+    ebook.set_cover(COVER_IMAGE, read_allowed(cover, meta.root), create_page=False)
     file_of = id_files(book)
     docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE)
     items = {}

@@ -36,6 +36,7 @@ REFERENCE_SECTIONS = {"references", "citations", "notes", "footnotes", "notes an
                       "references and notes"}
 NUMBERED_ITEM = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
 BIBLIOGRAPHY_SECTIONS = {"further reading", "bibliography"}
+MAX_ARTICLE_BYTES = 5_000_000   # a longest encyclopedia article is ~1 MB; more is not one article
 SHORT_SECTION_WORDS = 150   # top-level sections shorter than this join the previous chapter
 LIST_ITEM_MAX_CHARS = 300   # a first bare line after ':' longer than this is a quotation, not a list item
 
@@ -424,6 +425,11 @@ def import_article(article_path: Path, book_dir: Path, *, force: bool = False,
 
 def _read_article(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleImportError(f"the article is {size / 1e6:.1f} MB; the importer takes at most "
+                                     f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB", path,
+                                     hint="split it into several articles, one book each")
         return path.read_text(encoding="utf-8")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise ArticleImportError("article file not found", path) from None

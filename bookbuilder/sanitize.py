@@ -29,6 +29,8 @@ FORBIDDEN_ATTRS = {"style", "srcdoc", "srcset", "formaction", "background", "pos
 URL_ATTRS = {"href", "src", "cite", "action", "data", "longdesc"}
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|blob|filesystem):", re.I)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>\n]{0,500}>|<!--")
+CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 
 
 # ------------------------------------------------------------------ before Pandoc
@@ -49,6 +51,20 @@ def check_source(path: Path) -> None:
         line = text.count("\n", 0, m.start()) + 1
         raise ManuscriptError(f"control character U+{ord(m.group(0)):04X} in the text", path, line,
                               hint="delete it; it is invisible in most editors") from None
+    _warn_raw_html(path, text)
+
+
+def _warn_raw_html(path: Path, text: str) -> None:
+    """HTML prints as the characters typed: say so once per file (``check`` lists every tag)."""
+    fenced, found = False, []
+    for n, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and HTML_TAG.search(CODE_SPAN.sub("", line)):
+            found.append(n)
+    if found:
+        _warn(path, found[0], f"HTML in the text prints as text, never as markup ({len(found)} line(s); "
+                              "python build.py check lists them)")
 
 
 # ------------------------------------------------------------------ after Pandoc
