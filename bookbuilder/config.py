@@ -97,6 +97,7 @@ class BookConfig:
     notes: list[str] = field(default_factory=list)
     transliteration: str = "ala_lc"          # an iuliia scheme name
     transliteration_reason: str = ""
+    doc: YamlDoc | None = None               # the parsed book.yaml, for errors with line numbers
 
     @property
     def page_size(self) -> str:
@@ -139,7 +140,7 @@ def load_config(book_dir: Path) -> BookConfig:
         licence=data["licence"], licence_url=data["licence_url"],
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
-        notes=[str(n) for n in data.get("notes", []) or []],
+        notes=[str(n) for n in data.get("notes", []) or []], doc=doc,
         **_transliteration(doc),
     )
 
