@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
-from weasyprint import HTML
 
 from . import cache, ids, prepress, print_profile
 from .errors import RenderError
 from .model import Book
+from .pdf import render
 from .render import TRIM_INCHES, common_context, environment
 
 EDITION = "cover"
@@ -66,7 +66,7 @@ def write_cover(book: Book, target: Path, print_pdf: Path) -> Path:
         g=g, ink=INK, prepress=print_profile.stylesheet_context(), fonts=_fonts())
     source = environment().get_template("cover/wrap.html.j2").render(
         g=g, css=Markup(css), blurb=blurb(book), **common_context(book))
-    document = HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+    document = render(source, book.config.root)     # the restricted fetcher, as for the book
     meta = book.config
     prepress.pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
                          ids.xmp_instance_id(meta.identifier, EDITION, document.metadata.modified or ""))

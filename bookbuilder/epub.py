@@ -11,6 +11,7 @@ from ebooklib import epub
 from .accessibility import describe
 from .cover import draw_cover
 from .editions import Edition, reader_edition
+from .fetcher import read_allowed
 from .model import Book, inner_xhtml
 from .cache import atomic_path
 from .charts import image_name
@@ -86,9 +87,9 @@ def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
     charts = chart_files(book, "epub")
     for figure in book.figures:
         ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=image_name(charts[figure.id]),
-                                     media_type="image/svg+xml", content=charts[figure.id].read_bytes()))
+                                     media_type="image/svg+xml", content=read_allowed(charts[figure.id], meta.root)))
     cover = draw_cover(meta)
-    ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
+    ebook.set_cover(COVER_IMAGE, read_allowed(cover, meta.root), create_page=False)
     file_of = id_files(book)
     docs = epub_documents(book, epub_bodies(book, file_of, charts), file_of, cover_image=COVER_IMAGE)
     items = {}

@@ -14,6 +14,7 @@ from weasyprint import HTML
 
 from .errors import RenderError
 from .editions import Edition
+from .fetcher import BookFetcher
 from .model import Book
 from . import cache, ids
 from .pages import PageMap
@@ -28,12 +29,14 @@ MAX_NOTE_REPAIRS = 3
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
            draft: bool = False, edition: Edition | None = None):
     """Lay the book out; the result's pages carry the anchors of every element id."""
-    return render(print_html(book, page_map, new_page_notes, draft, edition))
+    return render(print_html(book, page_map, new_page_notes, draft, edition), book.config.root)
 
 
-def render(source: str):
+def render(source: str, book_root: Path):
+    """Lay out print HTML; WeasyPrint fetches only what the restricted fetcher allows."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
-    return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+    return HTML(string=source, base_url=str(cache.path("print")) + "/",
+                url_fetcher=BookFetcher(book_root)).render()
 
 
 def page_map_of(book: Book, document) -> PageMap:
@@ -91,7 +94,7 @@ def draft_map(book: Book, repaired: set[str], edition: Edition | None = None) ->
     saved = cache.read_json(remembered)
     if saved:
         return PageMap(saved["page_of"], saved["folios"])
-    page_map = page_map_of(book, render(source))
+    page_map = page_map_of(book, render(source, book.config.root))
     cache.write_json(remembered, {"page_of": page_map.page_of, "folios": page_map.folios})
     return page_map
 

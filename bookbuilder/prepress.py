@@ -20,11 +20,11 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from weasyprint import HTML
 
 from . import cache, ids
 from .errors import RenderError
 from .model import Book
+from .pdf import render
 from .editions import print_edition
 from .print_profile import BLEED_PT, cmyk_profile  # noqa: F401  (re-exported for tests)
 from .render import environment, print_stylesheet
@@ -95,7 +95,7 @@ def pad_to_signature(book: Book, document):
         return document
     source = environment().get_template("print/blank-pages.html.j2").render(
         css=print_stylesheet(book, print_edition(book.config)), count=missing, meta=book.config)
-    blank = HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+    blank = render(source, book.config.root)     # the restricted fetcher, as for the book
     return document.copy(document.pages + blank.pages)
 
 

@@ -19,9 +19,14 @@ PROFILE_ENV = "BOOKBUILDER_CMYK_PROFILE"
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 
+def profile_path() -> Path:
+    """Where the CMYK profile is looked for (it may not be there)."""
+    return Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
+
+
 def cmyk_profile() -> Path:
     """The CMYK printer profile of the output intent: $BOOKBUILDER_CMYK_PROFILE or Debian's."""
-    profile = Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
+    profile = profile_path()
     if not profile.is_file():
         raise RenderError(f"no CMYK colour profile at {profile}",
                           hint=f"apt-get install libgs-common, or set {PROFILE_ENV} to a CMYK .icc file")

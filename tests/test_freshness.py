@@ -62,7 +62,7 @@ def test_a_rebuild_with_the_same_body_lays_out_once_and_gives_the_same_bytes(tmp
     first.unlink()                          # stale: made again, but from the remembered page map
     layouts = []
     real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda source: layouts.append(1) or real_render(source))
+    monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
     (again,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
     assert len(layouts) == 1
     assert again.read_bytes() == before
