@@ -97,6 +97,7 @@ class BookConfig:
     notes: list[str] = field(default_factory=list)
     transliteration: str = "ala_lc"          # an iuliia scheme name
     transliteration_reason: str = ""
+    doc: YamlDoc | None = None               # the parsed book.yaml, for errors with line numbers
     blurb: str = ""                          # back cover text (else the lead's first sentences)
     paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
 
@@ -141,7 +142,7 @@ def load_config(book_dir: Path) -> BookConfig:
         licence=data["licence"], licence_url=data["licence_url"],
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
-        notes=[str(n) for n in data.get("notes", []) or []],
+        notes=[str(n) for n in data.get("notes", []) or []], doc=doc,
         **_transliteration(doc),
         **_print_options(doc),
     )

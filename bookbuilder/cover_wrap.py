@@ -15,7 +15,8 @@ from pathlib import Path
 from markupsafe import Markup
 from weasyprint import HTML
 
-from . import cache, ids, prepress
+from . import cache, ids, prepress, press
+from .editions import BLEED_IN, Edition
 from .errors import RenderError
 from .model import Book
 from .render import TRIM_INCHES, common_context, environment
@@ -38,7 +39,7 @@ class Geometry:
     panel: float            # width of the front and of the back
     height: float
     spine: float
-    bleed: float = prepress.BLEED_IN
+    bleed: float = BLEED_IN
 
     @property
     def width(self) -> float:
@@ -54,16 +55,17 @@ class Geometry:
         return round(min(14.0, self.spine * 72 * 0.5), 1)
 
 
-def geometry(book: Book, page_count: int) -> Geometry:
+def geometry(book: Book, edition: Edition, page_count: int) -> Geometry:
     width, height = TRIM_INCHES[book.config.trim]
-    return Geometry(panel=width, height=height, spine=round(page_count * book.config.paper_thickness_in, 4))
+    return Geometry(panel=width, height=height, spine=round(page_count * edition.paper_thickness_in, 4))
 
 
-def write_cover(book: Book, target: Path, print_pdf: Path) -> Path:
-    """Write the cover for the print PDF ``print_pdf`` (its page count sets the spine)."""
-    g = geometry(book, page_count(print_pdf))
+def write_cover(book: Book, edition: Edition, target: Path, print_pdf: Path) -> Path:
+    """Write the cover of the print ``edition`` whose PDF is ``print_pdf`` (its page count
+    sets the spine)."""
+    g = geometry(book, edition, page_count(print_pdf))
     css = environment().get_template("cover/wrap.css.j2").render(
-        g=g, ink=INK, prepress=prepress.stylesheet_context(), fonts=_fonts())
+        g=g, ink=INK, prepress=press.stylesheet_context(), fonts=_fonts())
     source = environment().get_template("cover/wrap.html.j2").render(
         g=g, css=Markup(css), blurb=blurb(book), **common_context(book))
     document = HTML(string=source, base_url=str(cache.path("print")) + "/").render()

@@ -9,9 +9,12 @@ from pathlib import Path
 from ebooklib import epub
 
 from .cover import draw_cover
+from .editions import Edition, reader_edition
 from .model import Book, inner_xhtml
 from .cache import atomic_path
-from .render import build_date, epub_documents, epub_stylesheet
+from .charts import image_name
+from .expand import chart_files, expand_figures, expand_notes
+from .render import build_date, environment, epub_documents, epub_stylesheet
 
 XHTML = "application/xhtml+xml"
 COVER_IMAGE = "images/cover.png"
@@ -32,11 +35,13 @@ def id_files(book: Book) -> dict[str, str]:
     return file_of
 
 
-def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
+def epub_bodies(book: Book, file_of: dict[str, str], charts: dict) -> dict[str, str]:
     """Each division's body as XHTML, with links to other divisions pointed at their files."""
     bodies = {}
+    env = environment()
     for division in book.divisions:
         body = copy.deepcopy(division.body)
+        expand_figures(body, book, env, charts)
         for link in body.iter("a"):
             href = link.get("href", "")
             target = href[1:] if href.startswith("#") else None
@@ -51,11 +56,12 @@ def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
     return bodies
 
 
-def assemble(book: Book) -> epub.EpubBook:
+def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
     meta = book.config
+    edition = edition or reader_edition(meta)
     ebook = epub.EpubBook()
-    ebook.set_identifier(meta.identifier)
-    ebook.set_title(meta.title)
+    ebook.set_identifier(edition.identifier)
+    ebook.set_title(edition.packet.title if edition.packet else meta.title)
     ebook.set_language(meta.language)
     ebook.add_author(meta.creator)
     ebook.add_metadata("DC", "rights",
@@ -70,13 +76,15 @@ def assemble(book: Book) -> epub.EpubBook:
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
+    expand_notes(book, environment())
+    charts = chart_files(book, "epub")
     for figure in book.figures:
-        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=figure.image_name,
-                                     media_type="image/svg+xml", content=figure.svg_epub.read_bytes()))
+        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=image_name(charts[figure.id]),
+                                     media_type="image/svg+xml", content=charts[figure.id].read_bytes()))
     cover = draw_cover(meta)
     ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE)
+    docs = epub_documents(book, epub_bodies(book, file_of, charts), file_of, cover_image=COVER_IMAGE)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
@@ -92,8 +100,8 @@ def assemble(book: Book) -> epub.EpubBook:
     return ebook
 
 
-def write_epub(book: Book, target: Path) -> Path:
-    ebook = assemble(book)
+def write_epub(book: Book, target: Path, edition: Edition | None = None) -> Path:
+    ebook = assemble(book, edition)
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_path(target) as tmp:

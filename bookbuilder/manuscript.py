@@ -11,6 +11,7 @@ import pypandoc
 from lxml import html
 
 from .config import BookConfig, load_config
+from .editions import WHOLE_BOOK, Selection
 from .errors import ManuscriptError
 from .model import Book, Division, inner_html
 from .figures import load_figures
@@ -22,7 +23,9 @@ from .translit import Scheme
 PANDOC_FROM = "markdown+smart-raw_html-raw_tex-tex_math_dollars"
 
 
-def read_book(book_dir: Path) -> Book:
+def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
+    """The document model of the divisions ``selection`` holds (by default the whole book).
+    Chapters keep the book's numbers whatever is left out."""
     config = load_config(book_dir)
     divisions = []
     chapter_number = 0
@@ -31,10 +34,13 @@ def read_book(book_dir: Path) -> Book:
         if entry.kind == "chapter":
             chapter_number += 1
             number = chapter_number
-        divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
+        if selection.includes(entry):
+            divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
+    left_out = {e.file.resolve() for e in config.divisions if not selection.includes(e)}
+    figures = [f for f in load_figures(book_dir) if f.chapter.resolve() not in left_out]
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
-                index=load_index(book_dir), figures=load_figures(book_dir),
-                scheme=Scheme(config.transliteration))
+                index=load_index(book_dir), figures=figures,
+                scheme=Scheme(config.transliteration), selection=selection)
     _format_data_text(book)
     return book
 

@@ -57,8 +57,10 @@ class Note:
 
     id: str                      # id of the note; its reference in the text is id + "-ref"
     kind: str
-    content: html.HtmlElement    # <div> holding the note's paragraphs
+    content: html.HtmlElement | None  # <div> holding the note's paragraphs; None until a renderer
+                                      # expands a generated note from its data
     number: int = 0              # per chapter, in reading order
+    data: dict | None = None     # what a generated note says (e.g. the term of a transliteration note)
 
     @property
     def ref_id(self) -> str:
@@ -109,6 +111,7 @@ class Book:
     index_unused: list = field(default_factory=list)  # entries that matched nothing (for the checker)
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
+    selection: object = None                         # editions.Selection the model was read from
 
     @property
     def chapters(self) -> list[Division]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from weasyprint import HTML
 
 from .errors import RenderError
+from .editions import Edition
 from .model import Book
 from . import cache, ids
 from .pages import PageMap
@@ -25,10 +26,10 @@ MAX_NOTE_REPAIRS = 3
 
 
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-           draft: bool = False, variant: str = "reader"):
+           draft: bool = False, edition: Edition | None = None):
     """Lay the book out; the result's pages carry the anchors of every element id."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
-    source = print_html(book, page_map, new_page_notes, draft, variant)
+    source = print_html(book, page_map, new_page_notes, draft, edition)
     return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
 
 
@@ -42,27 +43,27 @@ def body_pages(book: Book, page_map: PageMap) -> dict[str, int]:
     return {d.id: page_map.page_of.get(d.id) for d in book.front + book.chapters}
 
 
-def final_layout(book: Book, variant: str = "reader"):
+def final_layout(book: Book, edition: Edition | None = None):
     """Lay out, read the pages, lay out again with the page numbers filled in.
     Returns the printed document and the page maps of the last layout without page
     numbers and of the printed one.
 
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
-    The ``variant`` (edition) changes only the stylesheet of the printed layout, never
+    The ``edition`` changes only the stylesheet of the printed layout, never
     where the text falls: the body check below proves it.
     """
-    remembered = _repair_cache(book)
+    remembered = _repair_cache(book, edition)
     repaired: set[str] = set(cache.read_json(remembered, []))
-    first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+    first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True, edition=edition))
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
         if not apart:
             break
         repaired |= apart
-        first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True))
+        first = page_map_of(book, layout(book, new_page_notes=frozenset(repaired), draft=True, edition=edition))
     cache.write_json(remembered, sorted(repaired))
-    document = layout(book, first, frozenset(repaired), variant=variant)
+    document = layout(book, first, frozenset(repaired), edition=edition)
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",
@@ -72,10 +73,10 @@ def final_layout(book: Book, variant: str = "reader"):
     return document, first, second
 
 
-def _repair_cache(book: Book) -> Path:
+def _repair_cache(book: Book, edition: Edition | None = None) -> Path:
     """Where the notes repaired for this exact book are remembered: the next build of the
     same text starts from them and saves the layouts that found them."""
-    return cache.path("layout", f"{book.config.slug}-{cache.key(print_html(book, draft=True), length=20)}.json")
+    return cache.path("layout", f"{book.config.slug}-{cache.key(print_html(book, draft=True, edition=edition), length=20)}.json")
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:
@@ -100,8 +101,8 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
     return [problem for _, problem in misplaced(book, page_map)]
 
 
-def write_pdf(book: Book, target: Path) -> Path:
-    document, _, _ = final_layout(book)
+def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
+    document, _, _ = final_layout(book, edition)
     tag_languages()
     with cache.atomic_path(target) as tmp:
         # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian

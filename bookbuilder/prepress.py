@@ -16,80 +16,36 @@ done here on the way out:
 from __future__ import annotations
 
 import logging
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from weasyprint import HTML
 
 from . import cache, ids
+from .editions import PRINT, Edition
 from .errors import RenderError
 from .model import Book
+from .press import BLEED_PT, cmyk_profile
 from .render import environment, print_stylesheet
+from .words import words
 
 log = logging.getLogger("bookbuilder")
 
-EDITION = "print"
-BLEED_IN = 0.125                    # paper trimmed off: backgrounds reach this far
-SLUG_IN = 0.25                      # beyond the bleed, on the sheet: where the crop marks go
-BLEED_PT = BLEED_IN * 72
 SIGNATURE = 4                       # pages per folded sheet: the page count's multiple
-PROFILE_ENV = "BOOKBUILDER_CMYK_PROFILE"
-# Ghostscript's "Artifex CMYK SWOP Profile" (AGPL-3+), installed by `apt-get install libgs-common`
-DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def cmyk_profile() -> Path:
-    """The CMYK printer profile of the output intent: $BOOKBUILDER_CMYK_PROFILE or Debian's."""
-    profile = Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
-    if not profile.is_file():
-        raise RenderError(f"no CMYK colour profile at {profile}",
-                          hint=f"apt-get install libgs-common, or set {PROFILE_ENV} to a CMYK .icc file")
-    header = profile.read_bytes()[:20]
-    if header[12:20] != b"prtrCMYK":
-        raise RenderError(f"{profile} is not a CMYK printer profile",
-                          hint="the output intent of a PDF/X needs an ICC profile of class prtr, CMYK")
-    return profile
-
-
-def stylesheet_context() -> dict:
-    """The values templates/print/prepress.css.j2 needs."""
-    return {
-        "cmyk_profile": cmyk_profile().as_uri(),
-        "bleed": f"{BLEED_IN}in",
-        # WeasyPrint draws crop marks in the outer half of its CSS bleed: it is made wide
-        # enough for them to stay outside the real bleed (the BleedBox, set in finish())
-        "media_bleed": f"{BLEED_IN + SLUG_IN}in",
-        "black": "device-cmyk(0 0 0 1)",
-        "grey": "device-cmyk(0 0 0 0.67)",
-    }
-
-
-def write_edition(book: Book, kind: str, out_dir: Path) -> Path:
-    """The build's entry: "print" writes <slug>-print.pdf, "cover" <slug>-cover.pdf (whose
-    spine is as thick as the print PDF already in ``out_dir`` has pages)."""
-    if kind == "cover":
-        from .cover_wrap import write_cover
-        return write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", print_pdf_path(book, out_dir))
-    return write_print_pdf(book, print_pdf_path(book, out_dir))
-
-
-def print_pdf_path(book: Book, out_dir: Path) -> Path:
-    return out_dir / f"{book.config.slug}-{EDITION}.pdf"
-
-
-def write_print_pdf(book: Book, target: Path) -> Path:
+def write_print_pdf(book: Book, edition: Edition, target: Path) -> Path:
     """Write the print edition; returns ``target``."""
     from .pdf import final_layout
 
-    document, _, _ = final_layout(book, variant=EDITION)
-    document = pad_to_signature(book, document)
+    document, _, _ = final_layout(book, edition)
+    document = pad_to_signature(book, edition, document)
     meta = book.config
-    pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
-                ids.xmp_instance_id(meta.identifier, EDITION, document.metadata.modified or ""))
-    write_pdf_x4(document, target, f"{meta.identifier}#{EDITION}")
+    pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, PRINT),
+                ids.xmp_instance_id(meta.identifier, PRINT, document.metadata.modified or ""))
+    write_pdf_x4(document, target, f"{meta.identifier}#{PRINT}")
     return target
 
 
@@ -124,7 +80,7 @@ def finish(path: Path) -> None:
         pdf.save(path, deterministic_id=True, compress_streams=True)
 
 
-def pad_to_signature(book: Book, document):
+def pad_to_signature(book: Book, edition: Edition, document):
     """The document with blank pages added at the end up to a multiple of SIGNATURE pages.
 
     The blank pages are laid out from the same stylesheet (same page size, bleed, marks)
@@ -133,7 +89,7 @@ def pad_to_signature(book: Book, document):
     if not missing:
         return document
     source = environment().get_template("print/blank-pages.html.j2").render(
-        css=print_stylesheet(book, EDITION), count=missing, meta=book.config)
+        css=print_stylesheet(book, edition, words(book.config.language)), count=missing, meta=book.config)
     blank = HTML(string=source, base_url=str(cache.path("print")) + "/").render()
     return document.copy(document.pages + blank.pages)
 

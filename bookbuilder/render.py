@@ -8,6 +8,7 @@ rewriting here is format-specific: notes become CSS footnotes in print, and
 from __future__ import annotations
 
 import copy
+import functools
 from importlib import resources
 import datetime as dt
 from dataclasses import dataclass
@@ -23,12 +24,18 @@ from . import ids
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
+from .editions import Edition, reader_edition
+from .expand import chart_files, expand_figures, expand_notes
+from .notes import note_refs
+from .words import words
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> Environment:
+    """One template environment per process: templates are compiled once."""
     env = Environment(
         loader=PackageLoader("bookbuilder", "templates"),
         autoescape=select_autoescape(["html", "xhtml", "j2"]),
@@ -38,7 +45,19 @@ def environment() -> Environment:
     )
     env.filters["markup"] = Markup
     env.globals["ids"] = ids
+    env.filters["chapter_ranges"] = chapter_ranges
     return env
+
+
+def chapter_ranges(numbers) -> str:
+    """[2, 3, 4, 7] -> '2–4, 7'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def build_date(book: Book) -> dt.datetime:
@@ -56,6 +75,7 @@ def common_context(book: Book) -> dict:
         "meta": book.config,
         "modified": build_date(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "year": book.config.edition_date.year,
+        "words": words(book.config.language),
     }
 
 
@@ -68,7 +88,7 @@ class Link:
 
 
 def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-               draft: bool = False, variant: str = "reader") -> str:
+               draft: bool = False, edition: Edition | None = None) -> str:
     """One HTML document holding the whole print book.
 
     ``page_map`` (from a first layout) turns element ids into page references; before
@@ -76,10 +96,14 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     note in ``new_page_notes`` starts a new page (a remedy for a note WeasyPrint set apart
     from its call). A ``draft`` leaves the generated back matter (glossary, index) empty:
     it comes after the body, so a layout that only reads the body's pages can skip it.
-    ``variant`` is the edition: "reader" (on screen) or "print" (the print shop's PDF/X:
-    bleed, crop marks, CMYK ink); only the stylesheet differs.
+    ``edition`` sets the variant (reader, print, packet) and page size; by default the reader's.
     """
     page_map = page_map or PageMap.empty()
+    edition = edition or reader_edition(book.config)
+    env = environment()
+    expand_notes(book, env)
+    charts = chart_files(book, "print")
+    text = words(book.config.language)
 
     def locate(entry) -> list[Link]:
         return [Link(loc.label, f"#{loc.target}") for loc in page_map.locators(u.id for u in entry.uses)]
@@ -91,46 +115,54 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
 
     capacity = footnote_capacity(book)
     too_long = {n.id for d in book.divisions for n in long_notes(d, capacity)}
-    env = environment()
-    return env.get_template("print/book.html.j2").render(
-        css=Markup(print_stylesheet(book, variant)), body=lambda d: Markup(print_body(d, too_long, new_page_notes)),
+
+    def body(division):
+        copied = copy.deepcopy(division.body)
+        expand_figures(copied, book, env, charts)
+        return Markup(print_body(division, copied, text, too_long, new_page_notes))
+
+    css = print_stylesheet(book, edition, text)
+    template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
+    return env.get_template(template).render(
+        css=Markup(css), body=body, edition=edition,
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}", draft=draft,
-        uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
+        uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
+        else text["used_on_pages"],
         **common_context(book))
 
 
-def print_stylesheet(book: Book, variant: str = "reader") -> str:
+def print_stylesheet(book: Book, edition: Edition, text: dict) -> str:
+    """The print stylesheet of ``edition``: the print edition's adds its prepress rules."""
     return environment().get_template("print/book.css.j2").render(
-        fonts=book_fonts(), page_size=book.config.page_size, meta=book.config,
-        variant=variant, prepress=_prepress_context(variant))
+        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition, words=text,
+        prepress=_prepress_context(edition))
 
 
-def _prepress_context(variant: str) -> dict:
-    """What the print edition's stylesheet needs from the prepress stage (the CMYK profile)."""
-    if variant != "print":
+def _prepress_context(edition: Edition) -> dict:
+    """What the print edition's stylesheet needs to know of the press (the CMYK profile)."""
+    if edition.variant != "print":
         return {}
-    from .prepress import stylesheet_context
+    from .press import stylesheet_context
     return stylesheet_context()
 
 
-def print_body(division: Division, continued: set[str] = frozenset(),
+def print_body(division: Division, body, text: dict, continued: set[str] = frozenset(),
                new_page_notes: frozenset = frozenset()) -> str:
     """The division's body with each note moved to its call site as a CSS footnote.
 
     WeasyPrint cannot split a footnote across pages: a note in ``continued`` keeps a
     short footnote that sends the reader to its full text at the end of the chapter.
     """
-    body = copy.deepcopy(division.body)
     notes = {note.id: note for note in division.notes}
-    for ref in list(body.iter("a")):
-        note = notes.get(ref.get("href", "")[1:]) if "noteref" in (ref.get("class") or "") else None
+    for ref, note_id in list(note_refs(body)):
+        note = notes.get(note_id)
         if note is None:
             continue
         footnote = html.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
                                          "data-n": str(note.number)})
         if note.id in continued:
-            footnote.text = "This note is long: it is printed in full at the end of the chapter, page "
+            footnote.text = text["long_note"]
             link = etree.SubElement(footnote, "a", {"class": "continued-ref", "href": "#" + ids.note_full(note.id)})
             link.tail = "."
         else:
@@ -215,7 +247,9 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
                                   f"{file_of[o.id]}#{o.id}"))
         return links
 
-    ctx = dict(common_context(book), locate=locate, index_locate=index_locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
+    text = words(book.config.language)
+    ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
+               uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
     docs = {}
     if cover_image:

@@ -57,7 +57,7 @@ class PrintEdition:
 @pytest.fixture(scope="session")
 def print_edition(tmp_path_factory) -> PrintEdition:
     """The real book's print PDF and cover, built once per session."""
-    print_pdf, cover = build(ROOT / "book", tmp_path_factory.mktemp("print-edition"), ("print", "cover"), quiet=True)
+    print_pdf, cover = build(ROOT / "book", tmp_path_factory.mktemp("print-edition"), ("print",), quiet=True)
     return PrintEdition(print_pdf, cover)
 
 
