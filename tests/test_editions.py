@@ -198,3 +198,15 @@ def test_xmp_ids_hook_still_reaches_weasyprint():
     assert b"<xmpMM:DocumentID>xmp.did:ours</xmpMM:DocumentID>" in data
     assert b"<xmpMM:InstanceID>xmp.iid:ours</xmpMM:InstanceID>" in data
     assert data.count(b"xmp.did:") == 1
+
+
+def test_paper_thickness_must_be_inches_per_page(tmp_path):
+    import pytest
+    from bookbuilder.config import load_config
+    from bookbuilder.errors import ConfigError
+    book = small_book(tmp_path, thickness=2)
+    with pytest.raises(ConfigError) as info:
+        load_config(book)
+    lines = (book / "book.yaml").read_text(encoding="utf-8").splitlines()
+    assert info.value.line == lines.index("  thickness_in: 2") + 1
+    assert "thickness" in str(info.value)
