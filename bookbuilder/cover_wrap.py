@@ -40,6 +40,7 @@ class Geometry:
     height: float
     spine: float
     bleed: float = BLEED_IN
+    slug: float = press.SLUG_IN       # beyond the bleed: crop marks, and fold marks at the spine
 
     @property
     def width(self) -> float:
