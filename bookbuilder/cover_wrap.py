@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
-from weasyprint import HTML
 
-from . import cache, ids, prepress, press
-from .editions import BLEED_IN, Edition
+from . import cache, ids, prepress, print_profile
 from .errors import RenderError
 from .model import Book
+from .pdf import render
 from .render import TRIM_INCHES, common_context, environment
 
 EDITION = "cover"
@@ -39,8 +38,8 @@ class Geometry:
     panel: float            # width of the front and of the back
     height: float
     spine: float
-    bleed: float = BLEED_IN
-    slug: float = press.SLUG_IN       # beyond the bleed: crop marks, and fold marks at the spine
+    bleed: float = print_profile.BLEED_IN
+    slug: float = print_profile.SLUG_IN   # beyond the bleed: crop marks, and fold marks at the spine
 
     @property
     def width(self) -> float:
@@ -56,20 +55,19 @@ class Geometry:
         return round(min(14.0, self.spine * 72 * 0.5), 1)
 
 
-def geometry(book: Book, edition: Edition, page_count: int) -> Geometry:
+def geometry(book: Book, page_count: int) -> Geometry:
     width, height = TRIM_INCHES[book.config.trim]
-    return Geometry(panel=width, height=height, spine=round(page_count * edition.paper_thickness_in, 4))
+    return Geometry(panel=width, height=height, spine=round(page_count * book.config.paper_thickness_in, 4))
 
 
-def write_cover(book: Book, edition: Edition, target: Path, print_pdf: Path) -> Path:
-    """Write the cover of the print ``edition`` whose PDF is ``print_pdf`` (its page count
-    sets the spine)."""
-    g = geometry(book, edition, page_count(print_pdf))
+def write_cover(book: Book, target: Path, print_pdf: Path) -> Path:
+    """Write the cover for the print PDF ``print_pdf`` (its page count sets the spine)."""
+    g = geometry(book, page_count(print_pdf))
     css = environment().get_template("cover/wrap.css.j2").render(
-        g=g, ink=INK, prepress=press.stylesheet_context(), fonts=_fonts())
+        g=g, ink=INK, prepress=print_profile.stylesheet_context(), fonts=_fonts())
     source = environment().get_template("cover/wrap.html.j2").render(
         g=g, css=Markup(css), blurb=blurb(book), **common_context(book))
-    document = HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+    document = render(source, book.config.root)     # the restricted fetcher, as for the book
     meta = book.config
     prepress.pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
                          ids.xmp_instance_id(meta.identifier, EDITION, document.metadata.modified or ""))

@@ -81,8 +81,7 @@ def reader_edition(config: BookConfig) -> Edition:
 
 
 def print_edition(config: BookConfig) -> Edition:
-    return Edition(PRINT, f"{config.slug}-print", config.identifier, TRIM_SIZES[config.trim],
-                   paper_thickness_in=config.paper_thickness_in)
+    return Edition(PRINT, f"{config.slug}-print", config.identifier, TRIM_SIZES[config.trim])
 
 
 def packet_edition(config: BookConfig, packet: PacketInfo, chapter_ids: tuple[str, ...]) -> Edition:

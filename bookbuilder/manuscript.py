@@ -15,12 +15,15 @@ from .editions import WHOLE_BOOK, Selection
 from .errors import ManuscriptError
 from .model import Book, Division, inner_html
 from .figures import load_figures
+from .images import police_images
+from .sanitize import check_source, clean_body
 from .index import load_index
 from .terms import load_glossary, load_russian_terms
 from .translit import Scheme
 
 # Pandoc Markdown with typographic quotes and dashes; raw HTML and TeX are not manuscript syntax.
-PANDOC_FROM = "markdown+smart-raw_html-raw_tex-tex_math_dollars"
+# Raw attributes (`<b>`{=html}) would let HTML through: off too (README, "Raw HTML").
+PANDOC_FROM = "markdown+smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
 
 
 def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
@@ -36,6 +39,7 @@ def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
             number = chapter_number
         if selection.includes(entry):
             divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
+            police_images(divisions[-1].body, entry.file, config.root)
     left_out = {e.file.resolve() for e in config.divisions if not selection.includes(e)}
     figures = [f for f in load_figures(book_dir) if f.chapter.resolve() not in left_out]
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
@@ -86,7 +90,9 @@ def markdown_to_html(path: Path, id_prefix: str) -> str:
 
 
 def read_division(path: Path, div_id: str, kind: str, role: str, number: int | None) -> Division:
+    check_source(path)
     body = html.fragment_fromstring(markdown_to_html(path, div_id) or "<p></p>", create_parent="div")
+    clean_body(body, path)
     h1 = body.find("h1")
     if h1 is None:
         raise ManuscriptError("the file has no title heading", path, 1,

@@ -16,36 +16,41 @@ done here on the way out:
 from __future__ import annotations
 
 import logging
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from weasyprint import HTML
 
 from . import cache, ids
-from .editions import PRINT, Edition
 from .errors import RenderError
 from .model import Book
-from .press import BLEED_PT, cmyk_profile
+from .pdf import render
+from .editions import print_edition
+from .print_profile import BLEED_PT, cmyk_profile  # noqa: F401  (re-exported for tests)
 from .render import environment, print_stylesheet
-from .words import words
 
 log = logging.getLogger("bookbuilder")
 
+EDITION = "print"
 SIGNATURE = 4                       # pages per folded sheet: the page count's multiple
 XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
-def write_print_pdf(book: Book, edition: Edition, target: Path) -> Path:
+def print_pdf_path(book: Book, out_dir: Path) -> Path:
+    return out_dir / f"{book.config.slug}-{EDITION}.pdf"
+
+
+def write_print_pdf(book: Book, target: Path) -> Path:
     """Write the print edition; returns ``target``."""
     from .pdf import final_layout
 
-    document, _, _ = final_layout(book, edition)
-    document = pad_to_signature(book, edition, document)
+    document, _, _ = final_layout(book, print_edition(book.config))
+    document = pad_to_signature(book, document)
     meta = book.config
-    pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, PRINT),
-                ids.xmp_instance_id(meta.identifier, PRINT, document.metadata.modified or ""))
-    write_pdf_x4(document, target, f"{meta.identifier}#{PRINT}")
+    pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
+                ids.xmp_instance_id(meta.identifier, EDITION, document.metadata.modified or ""))
+    write_pdf_x4(document, target, f"{meta.identifier}#{EDITION}")
     return target
 
 
@@ -83,7 +88,7 @@ def finish(path: Path) -> None:
         pdf.save(path, deterministic_id=True, compress_streams=True)
 
 
-def pad_to_signature(book: Book, edition: Edition, document):
+def pad_to_signature(book: Book, document):
     """The document with blank pages added at the end up to a multiple of SIGNATURE pages.
 
     The blank pages are laid out from the same stylesheet (same page size, bleed, marks)
@@ -92,8 +97,8 @@ def pad_to_signature(book: Book, edition: Edition, document):
     if not missing:
         return document
     source = environment().get_template("print/blank-pages.html.j2").render(
-        css=print_stylesheet(book, edition, words(book.config.language)), count=missing, meta=book.config)
-    blank = HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+        css=print_stylesheet(book, print_edition(book.config)), count=missing, meta=book.config)
+    blank = render(source, book.config.root)     # the restricted fetcher, as for the book
     return document.copy(document.pages + blank.pages)
 
 
