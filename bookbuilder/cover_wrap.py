@@ -39,6 +39,7 @@ class Geometry:
     height: float
     spine: float
     bleed: float = print_profile.BLEED_IN
+    slug: float = print_profile.SLUG_IN   # beyond the bleed: crop marks, and fold marks at the spine
 
     @property
     def width(self) -> float:
