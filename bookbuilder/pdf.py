@@ -16,7 +16,7 @@ from .errors import RenderError
 from .editions import Edition
 from .fetcher import BookFetcher
 from .model import Book
-from . import cache, ids
+from . import cache, ids, placement
 from .pages import PageMap
 from .render import print_html
 
@@ -89,13 +89,21 @@ def draft_map(book: Book, repaired: set[str], edition: Edition | None = None) ->
     """The page map of a draft layout, remembered by a hash of the draft's HTML: the
     same body text (and fonts, figures, styles, all named in it) lands on the same
     pages, so a rebuild whose body did not change lays the book out once, not twice."""
-    source = print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
-    remembered = cache.path("layout", f"pages-{cache.key(source, length=20)}.json")
+    moves = placement.Moves(book, lambda: print_html(book, draft=True, edition=edition))
+    moves.restore()                       # figures as the last layout of this text placed them
+
+    def draft():
+        return print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
+
+    remembered = cache.path("layout", f"pages-{cache.key(draft(), length=20)}.json")
     saved = cache.read_json(remembered)
     if saved:
         return PageMap(saved["page_of"], saved["folios"])
-    page_map = page_map_of(book, render(source, book.config.root))
-    cache.write_json(remembered, {"page_of": page_map.page_of, "folios": page_map.folios})
+    # figures are moved to fill the pages of the draft (placement.py), then remembered
+    document = moves.fill_pages(lambda: render(draft(), book.config.root))
+    page_map = page_map_of(book, document)
+    cache.write_json(cache.path("layout", f"pages-{cache.key(draft(), length=20)}.json"),
+                     {"page_of": page_map.page_of, "folios": page_map.folios})
     return page_map
 
 

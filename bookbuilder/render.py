@@ -28,6 +28,7 @@ from .editions import Edition, reader_edition
 from .expand import chart_files, expand_figures, expand_notes
 from .notes import note_refs
 from .words import words
+from .placement import apply_moves, moved_figure
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
@@ -157,6 +158,7 @@ def print_body(division: Division, body, text: dict, continued: set[str] = froze
     WeasyPrint cannot split a footnote across pages: a note in ``continued`` keeps a
     short footnote that sends the reader to its full text at the end of the chapter.
     """
+    apply_moves(body, division.figure_moves)
     notes = {note.id: note for note in division.notes}
     for ref, note_id in list(note_refs(body)):
         note = notes.get(note_id)
@@ -172,7 +174,8 @@ def print_body(division: Division, body, text: dict, continued: set[str] = froze
             for child in copy.deepcopy(note.content):
                 footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        _mark_block_with_notes(ref, new_page=note.id in new_page_notes)
+        # a figure moved to fill a page (placement.py) no longer stands where its note failed
+        _mark_block_with_notes(ref, new_page=note.id in new_page_notes and not moved_figure(ref, division.figure_moves))
         # an empty anchor at the call: the layout check compares its page with the note's
         call = html.Element("span", {"class": "fn-call", "id": ids.note_call(note.id)})
         ref.getparent().replace(ref, call)
