@@ -11,6 +11,7 @@ from ebooklib import epub
 from .accessibility import describe
 from .cover import draw_cover
 from .model import Book, inner_xhtml
+from .pagelist import PageList, page_list
 from .cache import atomic_path
 from .render import build_date, epub_documents, epub_stylesheet
 
@@ -55,7 +56,9 @@ def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
     return bodies
 
 
-def assemble(book: Book) -> epub.EpubBook:
+def assemble(book: Book, pages: PageList | None = None) -> epub.EpubBook:
+    """The EPUB of ``book``; ``pages``, the print edition's page list, adds page-break
+    markers, the nav's page-list and the pageBreakSource naming that edition."""
     meta = book.config
     ebook = epub.EpubBook()
     ebook.set_identifier(meta.identifier)
@@ -71,8 +74,10 @@ def assemble(book: Book) -> epub.EpubBook:
         ebook.add_metadata("DC", "publisher", meta.publisher)
     if meta.subtitle:
         ebook.add_metadata("DC", "description", meta.subtitle)
-    for prop, value in describe(book).properties():
+    for prop, value in describe(book, pages).properties():
         ebook.add_metadata(None, "meta", value, {"property": prop})
+    if pages and pages.markers:
+        ebook.add_metadata(None, "meta", pages.source, {"property": "pageBreakSource"})
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
@@ -82,7 +87,7 @@ def assemble(book: Book) -> epub.EpubBook:
     cover = draw_cover(meta)
     ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE)
+    docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE, pages=pages)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
@@ -98,8 +103,10 @@ def assemble(book: Book) -> epub.EpubBook:
     return ebook
 
 
-def write_epub(book: Book, target: Path) -> Path:
-    ebook = assemble(book)
+def write_epub(book: Book, target: Path, pages: PageList | None = None) -> Path:
+    """Write the EPUB; its page numbers are those of ``pages`` or, by default, of the
+    book's own PDF (cached by the text's hash: laid out only when the text changed)."""
+    ebook = assemble(book, pages if pages is not None else page_list(book))
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_path(target) as tmp:

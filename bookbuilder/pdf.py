@@ -14,7 +14,7 @@ from weasyprint import HTML
 
 from .errors import RenderError
 from .model import Book
-from . import cache, ids
+from . import cache, ids, pagelist
 from .pages import PageMap
 from .render import print_html
 
@@ -99,7 +99,8 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
 
 
 def write_pdf(book: Book, target: Path) -> Path:
-    document, _, _ = final_layout(book)
+    document, _, printed = final_layout(book)
+    pagelist.remember(book, document, printed.folios)     # the EPUB's page numbers, for free
     tag_languages()
     with cache.atomic_path(target) as tmp:
         # a tagged PDF: structure for screen readers, and the language of every Russian span

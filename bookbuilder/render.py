@@ -23,6 +23,7 @@ from . import ids
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
+from .pagelist import PageList, PageMarker, insert_markers
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
@@ -173,12 +174,15 @@ def _as_inline(block):
 # ------------------------------------------------------------------- EPUB
 
 def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
-                   cover_image: str | None = None) -> dict[str, str]:
+                   cover_image: str | None = None, pages: PageList | None = None) -> dict[str, str]:
     """File name -> XHTML for every EPUB content document.
 
     ``bodies`` maps division id -> body XHTML, ``file_of`` element id -> file name.
+    ``pages``: the print edition's page-break markers, put where each page begins, and
+    listed in the nav document's page-list.
     """
     env = environment()
+    markers = [m for m in pages.markers if m.division_id in {d.id for d in book.divisions}] if pages else []
     chapter_of = {d.id: d for d in book.divisions}
 
     def locate(entry) -> list[Link]:
@@ -201,8 +205,10 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
                                   f"{file_of[o.id]}#{o.id}"))
         return links
 
+    chapter_file = {d.id: d.file_name for d in book.divisions}
+    page_links = [Link(m.label, f"{chapter_file[m.division_id]}#{m.id}") for m in markers]
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
-               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
+               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links)
     docs = {}
     if cover_image:
         docs["cover.xhtml"] = env.get_template("epub/cover.xhtml.j2").render(cover_image=cover_image, **ctx)
@@ -215,7 +221,21 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
     for division in book.divisions:
         docs[division.file_name] = division_template.render(
             division=division, body=Markup(bodies[division.id]), **ctx)
-    return {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+    docs = {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+    marker_template = env.get_template("epub/pagebreak.xhtml.j2")
+    for division in book.divisions:
+        here = [m for m in markers if m.division_id == division.id]
+        if here:
+            docs[division.file_name] = with_page_markers(docs[division.file_name], here, marker_template)
+    return docs
+
+
+def with_page_markers(xhtml: str, markers: list[PageMarker], template) -> str:
+    """The content document with a page-break marker (epub/pagebreak.xhtml.j2) where each page begins."""
+    root = etree.fromstring(xhtml.encode("utf-8"))
+    insert_markers(root, markers, lambda m: etree.fromstring(template.render(marker=m)))
+    etree.cleanup_namespaces(root)
+    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True).decode("utf-8")
 
 
 def epub_stylesheet() -> str:
