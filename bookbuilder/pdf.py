@@ -13,12 +13,12 @@ from pathlib import Path
 from weasyprint import HTML
 
 from .errors import RenderError
-from .editions import Edition
+from .editions import Edition, reader_edition
 from .fetcher import BookFetcher
 from .model import Book
-from . import cache, ids, placement
+from . import cache, ids, pagelist, placement
 from .pages import PageMap
-from .render import print_html
+from .render import print_html, unmoved_print_html
 
 log = logging.getLogger("bookbuilder")
 
@@ -142,7 +142,11 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
 
 
 def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
-    document, _, _ = final_layout(book, edition)
+    edition = edition or reader_edition(book.config)
+    document, _, printed = final_layout(book, edition)
+    # the EPUB's page numbers follow this edition's pages: read them now, for free
+    pagelist.remember(book, document, printed.folios, pagelist.edition_name(book, edition),
+                      unmoved_print_html(book, edition))
     tag_languages()
     with cache.atomic_path(target) as tmp:
         # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian
