@@ -26,6 +26,7 @@ from .model import Book, Division, inner_html
 from .pages import PageMap
 from .editions import Edition, reader_edition
 from .expand import chart_files, expand_figures, expand_notes
+from .imagefiles import expand_images, image_files
 from .notes import note_refs
 from .words import words
 
@@ -103,6 +104,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     env = environment()
     expand_notes(book, env)
     charts = chart_files(book, "print")
+    images = image_files(book, "print")
     text = words(book.config.language)
 
     def locate(entry) -> list[Link]:
@@ -119,6 +121,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     def body(division):
         copied = copy.deepcopy(division.body)
         expand_figures(copied, book, env, charts)
+        expand_images(copied, book, env, images)
         return Markup(print_body(division, copied, text, too_long, new_page_notes))
 
     css = env.get_template("print/book.css.j2").render(
