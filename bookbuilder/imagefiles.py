@@ -26,7 +26,7 @@ log = logging.getLogger("bookbuilder")
 PRINT_DPI = 300
 TEXT_BLOCK_INCHES = {"6x9": (4.55, 7.45), "a5": (4.38, 6.72), "letter": (7.05, 9.45)}
 EPUB_MAX_PX = 1600
-RULE_VERSION = "1"            # bump when the scaling rule changes, to refresh the cache
+RULE_VERSION = "2"            # bump when the scaling rule changes, to refresh the cache
 EPUB_FOLDER = "images"        # where the EPUB keeps them (beside the chapters)
 SVG_DROP = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler", "listener"}
 
@@ -101,10 +101,15 @@ def _clean_svg(data: bytes) -> bytes:
         if name in SVG_DROP or (name == "style" and ("url(" in (el.text or "") or "@import" in (el.text or ""))):
             el.getparent().remove(el)
             continue
+        outside = [attr for attr in el.attrib if etree.QName(attr).localname == "href"
+                   and not (el.get(attr) or "").startswith(("#", "data:image/"))]
+        if outside and name in ("image", "use", "feImage"):
+            el.getparent().remove(el)           # what it would draw lives in another file
+            continue
         for attr in list(el.attrib):
             local = etree.QName(attr).localname
             value = el.get(attr) or ""
-            if local.startswith("on") or (local == "href" and not value.startswith(("#", "data:image/"))) \
+            if local.startswith("on") or attr in outside \
                     or ("url(" in value and "url(#" not in value.replace(" ", "")):
                 del el.attrib[attr]
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
