@@ -104,7 +104,7 @@ def _readable(path: Path) -> bool:
 
 # ------------------------------------------------------------------ when a file is read
 
-def police_images(body, source: Path, book_dir: Path, missing_words: str = "Image not included") -> None:
+def police_images(body, source: Path, book_dir: Path, missing_words: str) -> None:
     """Mark every usable image with its file; replace the others by a visible placeholder, with a warning."""
     lines = _lines(source)
     for img in list(body.iter("img")):
