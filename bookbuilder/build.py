@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .config import load_config
 from .editions import Edition, print_edition, reader_edition
+from .freshness import Stamps
 
 # what `python build.py` makes: the reader's PDF, the print edition (PDF and cover), the EPUB
 # and the packets book.yaml declares
@@ -25,20 +26,26 @@ def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = Fals
     from .packets import declared_packets
 
     config = load_config(book_dir)
-    packets = declared_packets(config) if "packets" in formats else []
-    book_formats = [f for f in BOOK_FORMATS if f in formats]
-    outputs: list[Path] = []
+    stamps = Stamps(book_dir, out_dir)          # outputs made from the same inputs are left alone
+    todo = stamps.stale(formats)
+    packets = declared_packets(config) if "packets" in todo else []
+    book_formats = [f for f in BOOK_FORMATS if f in todo]
+    written: dict[str, list[Path]] = {}
     with _progress(quiet) as progress:
         task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(packets))
         if book_formats:
             book = enrich(read_book(book_dir))
             for fmt in book_formats:
                 progress.update(task, advance=1, description=f"write {fmt}")
-                outputs.extend(write_format(book, fmt, out_dir))
-        for edition in packets:
-            progress.update(task, advance=1, description=f"packet {edition.slug}")
-            outputs.extend(build_packet(book_dir, edition, out_dir))
-    return outputs
+                written[fmt] = write_format(book, fmt, out_dir)
+                stamps.record(fmt, written[fmt])
+        if "packets" in todo:
+            written["packets"] = []
+            for edition in packets:
+                progress.update(task, advance=1, description=f"packet {edition.slug}")
+                written["packets"].extend(build_packet(book_dir, edition, out_dir))
+            stamps.record("packets", written["packets"])
+    return stamps.outputs(list(formats), written)
 
 
 def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
@@ -51,10 +58,12 @@ def write_format(book, fmt: str, out_dir: Path) -> list[Path]:
         from .pdf import write_pdf
         edition = reader_edition(book.config)
         return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
-    if fmt == "print":
-        from .pdf import write_pdf
+    if fmt == "print":               # the print shop's PDF, then its cover (the spine needs its pages)
+        from .cover_wrap import write_cover
+        from .prepress import write_print_pdf
         edition = print_edition(book.config)
-        return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
+        printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf")
+        return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from .epub import write_epub
     return [write_epub(book, out_dir / f"{book.config.slug}.epub")]
 

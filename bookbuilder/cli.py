@@ -144,7 +144,10 @@ def cmd_build(args) -> int:
     from .build import ALL_FORMATS, build
 
     formats = ALL_FORMATS if args.command in (None, "build") else (args.command,)
-    return _wrote(build(args.book, args.out, formats, quiet=args.quiet))
+    outputs = build(args.book, args.out, formats, quiet=args.quiet)
+    if outputs and set(outputs) == outputs.unchanged:
+        err.print("nothing changed since the last build", markup=False)
+    return _wrote(outputs)
 
 
 def cmd_packet(args) -> int:
@@ -164,8 +167,9 @@ def cmd_clean(args) -> int:
 
 
 def _wrote(outputs) -> int:
+    unchanged = getattr(outputs, "unchanged", set())
     for path in outputs:
-        err.print(f"wrote {path}", markup=False)
+        err.print(f"{'up to date' if path in unchanged else 'wrote'} {path}", markup=False)
     return 0
 
 

@@ -98,6 +98,8 @@ class BookConfig:
     transliteration: str = "ala_lc"          # an iuliia scheme name
     transliteration_reason: str = ""
     doc: YamlDoc | None = None               # the parsed book.yaml, for errors with line numbers
+    blurb: str = ""                          # back cover text (else the lead's first sentences)
+    paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
 
     @property
     def page_size(self) -> str:
@@ -142,7 +144,23 @@ def load_config(book_dir: Path) -> BookConfig:
         divisions=_divisions(doc, book_dir),
         notes=[str(n) for n in data.get("notes", []) or []], doc=doc,
         **_transliteration(doc),
+        **_print_options(doc),
     )
+
+
+def _print_options(doc: YamlDoc) -> dict:
+    """``blurb:`` (text) and ``paper: {thickness_in: 0.0025}`` for the print edition's cover."""
+    blurb = doc.data.get("blurb") or ""
+    if not isinstance(blurb, str):
+        raise doc.error("'blurb' must be text", "blurb")
+    paper = doc.data.get("paper") or {}
+    if not isinstance(paper, dict):
+        raise doc.error("'paper' must be a mapping like {thickness_in: 0.0025}", "paper")
+    thickness = paper.get("thickness_in", 0.0025)
+    if isinstance(thickness, bool) or not isinstance(thickness, (int, float)) or not 0 < thickness < 0.05:
+        raise doc.error(f"paper thickness '{thickness}' must be inches per page, like 0.0025",
+                        "paper", "thickness_in", hint="50–60 lb white book paper is about 0.0025")
+    return {"blurb": " ".join(blurb.split()), "paper_thickness_in": float(thickness)}
 
 
 def _transliteration(doc: YamlDoc) -> dict:

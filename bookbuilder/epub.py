@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from .accessibility import describe
 from .cover import draw_cover
 from .editions import Edition, reader_edition
 from .fetcher import read_allowed
@@ -52,10 +53,13 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict 
             if target and file_of.get(target, division.file_name) != division.file_name:
                 link.set("href", f"{file_of[target]}#{target}")
             classes = (link.get("class") or "").split()
+            # epub:type for reading systems, with its DPUB-ARIA role for assistive technology
             if "noteref" in classes:
                 link.set("data-epub-type", "noteref")
+                link.set("role", "doc-noteref")
             elif "glossterm" in classes:
                 link.set("data-epub-type", "glossref")
+                link.set("role", "doc-glossref")
         bodies[division.id] = inner_xhtml(body)     # data-epub-type becomes epub:type later
     return bodies
 
@@ -77,6 +81,8 @@ def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
         ebook.add_metadata("DC", "publisher", meta.publisher)
     if meta.subtitle:
         ebook.add_metadata("DC", "description", meta.subtitle)
+    for prop, value in describe(book).properties():
+        ebook.add_metadata(None, "meta", value, {"property": prop})
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
@@ -113,9 +119,20 @@ def write_epub(book: Book, target: Path, edition: Edition | None = None) -> Path
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_path(target) as tmp:
-        epub.write_epub(str(tmp), ebook, options)
+        writer = _Writer(str(tmp), ebook, options)
+        writer.process()
+        writer.write()
         _pin_timestamps(tmp, when.timetuple()[:6])
     return target
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, declaring the book's language on the package element too
+    (xml:lang, where DAISY Ace looks for it)."""
+
+    def _write_opf_file(self, root):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
 
 def _pin_timestamps(path: Path, date_time: tuple) -> None:

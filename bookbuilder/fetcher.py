@@ -5,7 +5,8 @@ web address). A manuscript is user input, so the PDF is laid out with
 :class:`BookFetcher`, and the EPUB packs files only through :func:`allowed_file`:
 both serve files under the book folder, the package templates, the cache root and
 the installed font packages, and ``data:`` URLs up to a size limit. Everything else
-(``file:`` elsewhere, ``http(s):``, ``ftp:``...) is refused and logged once.
+(``file:`` elsewhere, ``http(s):``, ``ftp:``...) is refused and logged once. The print
+edition's CMYK profile is the one file allowed outside those folders.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher
 
-from . import cache
+from . import cache, print_profile
 from .fonts import FAMILIES
 
 log = logging.getLogger("bookbuilder")
@@ -30,7 +31,8 @@ _reported: set[str] = set()          # each refusal is logged once per process, 
 
 def allowed_roots(book_dir: Path) -> list[Path]:
     """Folders a build may read from."""
-    roots = [Path(book_dir), Path(str(resources.files("bookbuilder") / "templates")), cache.root()]
+    roots = [Path(book_dir), Path(str(resources.files("bookbuilder") / "templates")), cache.root(),
+             print_profile.profile_path()]         # the print edition's CMYK profile, that file only
     for _, package in FAMILIES:
         spec = importlib.util.find_spec(package)
         if spec and spec.origin:

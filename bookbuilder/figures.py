@@ -104,16 +104,18 @@ def _validate_chart(doc: YamlDoc, chart: dict) -> None:
 # ------------------------------------------------------------------ data tables
 
 def data_table(figure: Figure, language: str = "en") -> dict:
-    """The chart's numbers as a table, for readers who cannot see the chart."""
+    """The chart's numbers as a table, for readers who cannot see the chart. Every column,
+    the rows' labels included, has a heading (a screen reader announces it with each cell)."""
     chart = figure.chart
     kind = chart["kind"]
     w = words(language)["table"]
+    row_heading = str(chart.get("row_heading") or words(language)["row_headings"].get(kind, ""))
     if kind == "proportion":
-        return {"columns": ["", w["removed"], w["holding_rank"], w["share"]],
+        return {"columns": [row_heading, w["removed"], w["holding_rank"], w["share"]],
                 "rows": [[r["label"], f"{r['part']:,}", f"{r['whole']:,}",
                           f"{100 * r['part'] / r['whole']:.0f}%"] for r in chart["rows"]]}
     if kind == "bars":
-        return {"columns": [""] + [s["name"] for s in chart["series"]],
+        return {"columns": [row_heading] + [s["name"] for s in chart["series"]],
                 "rows": [[c] + [_number(s["values"][i]) for s in chart["series"]]
                          for i, c in enumerate(chart["categories"])]}
     if kind == "range":

@@ -9,6 +9,7 @@ of taking ids apart themselves.
 from __future__ import annotations
 
 import re
+import uuid
 
 TRANSLIT = "-tn-"
 SOURCE = "-src-"
@@ -80,3 +81,15 @@ def page_marker(label: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
+def xmp_document_id(book_identifier: str, edition: str) -> str:
+    """The XMP DocumentID of one edition's PDF: the same for every build of that edition
+    (WeasyPrint would stamp a random one), different for the reader's, print and cover PDFs."""
+    return f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book_identifier}#{edition}')}"
+
+
+def xmp_instance_id(book_identifier: str, edition: str, modified: str) -> str:
+    """The XMP InstanceID: one per edition and build date, so a rebuild of the same text on
+    the same date is the same instance."""
+    return f"xmp.iid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book_identifier}#{edition}@{modified}')}"

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from lxml import etree, html
 from markupsafe import Markup
 
-from . import ids
+from . import ids, print_profile
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
@@ -32,6 +32,7 @@ from .words import words
 
 TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
+NUMBER_RANGE = re.compile(r"\d+–\d+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,6 +46,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["markup"] = Markup
+    env.filters["keep_ranges"] = keep_ranges
     env.globals["ids"] = ids
     env.filters["chapter_ranges"] = chapter_ranges
     return env
@@ -59,6 +61,12 @@ def chapter_ranges(numbers) -> str:
         else:
             runs.append([n])
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def keep_ranges(fragment: str) -> Markup:
+    """HTML with every number range (1937–38) kept on one line: a title wrapped after
+    its en dash leaves the range's end alone at the head of a line."""
+    return Markup(NUMBER_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(fragment)))
 
 
 def build_date(book: Book) -> dt.datetime:
@@ -124,8 +132,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         expand_images(copied, book, env, images)
         return Markup(print_body(division, copied, text, too_long, new_page_notes))
 
-    css = env.get_template("print/book.css.j2").render(
-        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition, words=text)
+    css = print_stylesheet(book, edition)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
     return env.get_template(template).render(
         css=Markup(css), body=body, edition=edition,
@@ -134,6 +141,16 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
         else text["used_on_pages"],
         **common_context(book))
+
+
+def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
+    """The print stylesheet of an edition: the reader's, the print shop's (bleed, crop marks,
+    CMYK ink: prepress.css.j2) or a packet's (packet.css.j2)."""
+    edition = edition or reader_edition(book.config)
+    return environment().get_template("print/book.css.j2").render(
+        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
+        variant=edition.variant, words=words(book.config.language),
+        prepress=print_profile.stylesheet_context() if edition.variant == "print" else {})
 
 
 def print_body(division: Division, body, text: dict, continued: set[str] = frozenset(),

@@ -1,0 +1,41 @@
+"""Layout quality read off the PDF's words and positions: stretched justified lines,
+underfull pages, Contents and Figures numbers off their line or off the column."""
+
+from __future__ import annotations
+
+from weasyprint import HTML
+
+from bookbuilder.layout_check import check_file
+
+PAGE_CSS = """@page { size: 6in 9in; margin: 0.75in 0.6in 0.8in 0.85in;
+                      @bottom-right { content: counter(page); vertical-align: top; padding-top: 0.2in } }
+html { font-family: "EB Garamond", serif; font-size: 11pt; line-height: 14.2pt }
+p { margin: 0; text-align: justify }
+h1 { font-size: 19pt }"""
+
+
+def _report(tmp_path, body: str):
+    pdf = tmp_path / "made.pdf"
+    HTML(string=f"<html><head><meta charset='utf-8'><style>{PAGE_CSS}</style></head><body>{body}</body></html>"
+         ).write_pdf(pdf)
+    return check_file(pdf)
+
+
+def test_the_checker_finds_a_stretched_line_and_a_half_empty_page(tmp_path):
+    words = "word " * 60
+    # "Aa bb" then a phrase that cannot break and does not fit after them: "Aa" and "bb"
+    # are left alone at the two ends of a justified line
+    unbreakable = "<span style='white-space: nowrap'>" + "unbreakable phrase " * 3 + "</span>"
+    body = (f"<h1>A chapter</h1><p>{words}</p><p>Aa bb {unbreakable} {words * 6}</p>"
+            f"<p style='break-before: page'>A few lines. {words}</p>"
+            # a block too tall for the rest of the page leaves it half empty
+            "<div style='height: 6in; border: 1pt solid black'></div><p>The chapter goes on.</p>")
+    report = _report(tmp_path, body)
+    stretched = report.of_kind("stretched")
+    assert stretched and stretched[0].folio == "1", report.problems
+    assert [p.folio for p in report.of_kind("underfull")] == ["2"], report.problems
+
+
+def test_a_second_imported_book_reads_well(second_book):
+    report = check_file(second_book)
+    assert not report.problems, "\n".join(map(str, report.problems))
