@@ -24,7 +24,7 @@ from . import ids, print_profile
 from .fonts import book_fonts
 from .model import Book, Division, inner_html
 from .pages import PageMap
-from .editions import Edition, reader_edition
+from .editions import PRINT, Edition, reader_edition
 from .expand import chart_files, expand_figures, expand_notes
 from .imagefiles import expand_images, image_files
 from .notes import note_refs
@@ -112,7 +112,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     env = environment()
     expand_notes(book, env)
     charts = chart_files(book, "print")
-    images = image_files(book, "print")
+    images = image_files(book, "print", grey=edition.variant == PRINT)    # the print shop's ink is black
     text = words(book.config.language)
 
     def locate(entry) -> list[Link]:

@@ -154,3 +154,14 @@ def test_print_rasters_are_scaled_to_the_text_block_at_300_dpi(image_book):
     assert scaled
     with Image.open(scaled[-1]) as im:
         assert im.size[0] == round(4.55 * 300)     # 6x9 text block width at 300 dpi, from 3000 px
+
+
+def test_the_print_edition_gets_grey_images(image_book):
+    """PDF/X-4 in black ink: the photo becomes a DeviceGray raster, the SVG's colours greys."""
+    book, pdf, _, _ = image_book
+    outputs = build(book, pdf.parent, ("print",), quiet=True)
+    press = next(p for p in outputs if p.name == "small-book-print.pdf")
+    with pdfplumber.open(press) as doc:
+        rasters = [image for page in doc.pages for image in page.images]
+    spaces = [getattr(r["colorspace"][0], "name", r["colorspace"][0]) for r in rasters]
+    assert spaces == ["DeviceGray"], spaces
