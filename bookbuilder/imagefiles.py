@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
-from . import cache
+from . import cache, ids
 from .images import Image
 from .words import words
 
@@ -63,7 +63,8 @@ def prepared(image: Image, output: str, limit: tuple[int, int], grey: bool = Fal
     if output == "epub" and suffix == ".webp":
         suffix = ".png"
     digest = cache.key(cache.file_digest(image.file, 24), limit, RULE_VERSION, output, grey, length=12)
-    target = cache.path(output, EPUB_FOLDER, f"{image.file.stem[:40]}-{digest}{suffix}")
+    # a safe file name in every output: "My photo (1).png" -> "my-photo-1-<digest>.png"
+    target = cache.path(output, EPUB_FOLDER, f"{ids.slug(image.file.stem)[:40]}-{digest}{suffix}")
     if not target.exists():
         data = image.file.read_bytes()
         made = _clean_svg(data, grey) if suffix == ".svg" else _scaled(data, limit, suffix, grey)

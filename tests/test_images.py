@@ -165,3 +165,28 @@ def test_the_print_edition_gets_grey_images(image_book):
         rasters = [image for page in doc.pages for image in page.images]
     spaces = [getattr(r["colorspace"][0], "name", r["colorspace"][0]) for r in rasters]
     assert spaces == ["DeviceGray"], spaces
+
+
+def test_jpeg_and_webp_are_prepared_for_each_output(tmp_path):
+    """JPEG and WebP (the formats the book above does not use): scaled, kept or converted."""
+    from bookbuilder.imagefiles import EPUB_MAX_PX, prepared
+    from bookbuilder.images import Image as BookImage, judge
+
+    Image.new("RGB", (2400, 1200), (10, 120, 200)).save(tmp_path / "Big photo.jpg", quality=90)
+    Image.new("RGBA", (300, 200), (200, 40, 40, 128)).save(tmp_path / "small.webp")
+    (tmp_path / "fake.png").write_bytes(b"not a png at all")
+    assert judge("fake.png", tmp_path / "x.md", tmp_path).path is None           # unreadable: refused
+    jpeg = BookImage("a-img1", judge("Big photo.jpg", tmp_path / "x.md", tmp_path).path, tmp_path, "alt")
+    webp = BookImage("a-img2", judge("small.webp", tmp_path / "x.md", tmp_path).path, tmp_path, "alt")
+    epub_jpeg = prepared(jpeg, "epub", (EPUB_MAX_PX, EPUB_MAX_PX))
+    assert epub_jpeg.name.startswith("big-photo-") and epub_jpeg.suffix == ".jpg"
+    with Image.open(epub_jpeg) as im:
+        assert im.format == "JPEG" and im.size == (1600, 800)
+    epub_webp = prepared(webp, "epub", (EPUB_MAX_PX, EPUB_MAX_PX))
+    with Image.open(epub_webp) as im:
+        assert epub_webp.suffix == ".png" and im.format == "PNG" and im.size == (300, 200)
+    print_webp = prepared(webp, "print", (1365, 2235))
+    assert print_webp.read_bytes() == (tmp_path / "small.webp").read_bytes()     # small enough: as it is
+    grey = prepared(jpeg, "print", (1365, 2235), grey=True)
+    with Image.open(grey) as im:
+        assert im.mode == "L" and im.size == (1365, 682)
