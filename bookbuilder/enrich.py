@@ -15,6 +15,7 @@ from lxml import html
 
 from . import ids
 from .figures import place_figures
+from .images import place_images
 from .glossary import mark_glossary_uses
 from .index import mark_index_occurrences, prune_index
 from .model import Book, Division, Heading
@@ -61,6 +62,7 @@ def enrich(book: Book) -> Book:
     if book.selection is not None and not book.selection.whole_book:
         prune_glossary(book)              # a packet's glossary holds only the terms its chapters use
     place_figures(book)                   # after the word passes: captions are not matched
+    place_images(book)                    # after the charts: numbered together in reading order
     for division in book.divisions:
         for note in division.notes:
             if note.content is not None:
@@ -101,8 +103,9 @@ def add_generated_divisions(book: Book) -> None:
     Transliteration: its notes carry the transliterations."""
     titles = words(book.config.language)["division_titles"]
     with_front = book.selection is None or book.selection.front
-    if book.figures and with_front:
-        book.divisions.insert(0, _generated("figures", "front", titles["figures"], book.figures[0].file))
+    listed = book.listed_figures
+    if listed and with_front:
+        book.divisions.insert(0, _generated("figures", "front", titles["figures"], listed[0].file))
     if book.terms and with_front:
         book.transliteration = TransliterationNote(
             book.scheme, book.config.transliteration_reason, book.scheme.letter_table(),

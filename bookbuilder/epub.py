@@ -12,6 +12,7 @@ from .accessibility import describe
 from .cover import draw_cover
 from .editions import Edition, reader_edition
 from .fetcher import read_allowed
+from .imagefiles import expand_images, image_files, media_type
 from .model import Book, inner_xhtml
 from . import pagelist
 from .pagelist import PageList, page_list
@@ -39,13 +40,15 @@ def id_files(book: Book) -> dict[str, str]:
     return file_of
 
 
-def epub_bodies(book: Book, file_of: dict[str, str], charts: dict) -> dict[str, str]:
+def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None) -> dict[str, str]:
     """Each division's body as XHTML, with links to other divisions pointed at their files."""
     bodies = {}
     env = environment()
+    images = image_files(book, "epub") if images is None else images
     for division in book.divisions:
         body = copy.deepcopy(division.body)
         expand_figures(body, book, env, charts)
+        expand_images(body, book, env, images)
         for link in body.iter("a"):
             href = link.get("href", "")
             target = href[1:] if href.startswith("#") else None
@@ -95,10 +98,14 @@ def assemble(book: Book, edition: Edition | None = None, pages: PageList | None 
     for figure in book.figures:
         ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=image_name(charts[figure.id]),
                                      media_type="image/svg+xml", content=read_allowed(charts[figure.id], meta.root)))
+    images = image_files(book, "epub")
+    for path, name in sorted(set(images.values())):       # one file may be shown twice
+        ebook.add_item(epub.EpubItem(uid="img-" + path.stem, file_name=name, media_type=media_type(path),
+                                     content=read_allowed(path, meta.root)))
     cover = draw_cover(meta)
     ebook.set_cover(COVER_IMAGE, read_allowed(cover, meta.root), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of, charts), file_of, cover_image=COVER_IMAGE, pages=pages)
+    docs = epub_documents(book, epub_bodies(book, file_of, charts, images), file_of, cover_image=COVER_IMAGE, pages=pages)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,

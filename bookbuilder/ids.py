@@ -33,6 +33,11 @@ def figure_source_note(division_id: str, figure_id: str) -> str:
     return f"{division_id}{SOURCE}{figure_id}"
 
 
+def image(division_id: str, n: int) -> str:
+    """The author's n-th image in a division (a figure, or an image inline in the text)."""
+    return f"{division_id}-img{n}"
+
+
 def note_ref(note_id: str) -> str:
     """The note's reference (call) in the text, and the target of its back link."""
     return f"{note_id}-ref"

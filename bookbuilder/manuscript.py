@@ -16,6 +16,7 @@ from .errors import ManuscriptError
 from .model import Book, Division, inner_html
 from .figures import load_figures
 from .images import police_images
+from .words import words
 from .sanitize import check_source, clean_body
 from .index import load_index
 from .terms import load_glossary, load_russian_terms
@@ -39,7 +40,7 @@ def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
             number = chapter_number
         if selection.includes(entry):
             divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
-            police_images(divisions[-1].body, entry.file, config.root)
+            police_images(divisions[-1].body, entry.file, config.root, words(config.language)["image_missing"])
     left_out = {e.file.resolve() for e in config.divisions if not selection.includes(e)}
     figures = [f for f in load_figures(book_dir) if f.chapter.resolve() not in left_out]
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),

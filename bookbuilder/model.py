@@ -109,6 +109,7 @@ class Book:
     glossary: list = field(default_factory=list)    # GlossaryEntry, from glossary.yaml
     index: list = field(default_factory=list)       # index.IndexEntry, from index.yaml
     figures: list = field(default_factory=list)     # figures.Figure, from figures/*.yaml
+    images: list = field(default_factory=list)      # images.Image: the author's own, in reading order
     index_unused: list = field(default_factory=list)  # entries that matched nothing (for the checker)
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
@@ -125,6 +126,12 @@ class Book:
     @property
     def back(self) -> list[Division]:
         return [d for d in self.divisions if d.kind == "back"]
+
+    @property
+    def listed_figures(self) -> list:
+        """Charts and the author's numbered image figures in reading order (the List of Figures)."""
+        numbered = self.figures + [i for i in self.images if i.number]
+        return sorted(numbered, key=lambda f: tuple(int(n) for n in f.number.split(".")))
 
     def division(self, role: str) -> Division | None:
         return next((d for d in self.divisions if d.role == role), None)

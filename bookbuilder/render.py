@@ -25,8 +25,9 @@ from .fonts import book_fonts
 from .config import TRIM_INCHES
 from .model import Book, Division, inner_html
 from .pages import PageMap
-from .editions import Edition, reader_edition
+from .editions import PRINT, Edition, reader_edition
 from .expand import chart_files, expand_figures, expand_notes
+from .imagefiles import expand_images, image_files
 from .notes import note_refs
 from .words import words
 from .placement import apply_moves, moved_figure
@@ -113,6 +114,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     env = environment()
     expand_notes(book, env)
     charts = chart_files(book, "print")
+    images = image_files(book, "print", grey=edition.variant == PRINT)    # the print shop's ink is black
     text = words(book.config.language)
 
     def locate(entry) -> list[Link]:
@@ -129,6 +131,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     def body(division):
         copied = copy.deepcopy(division.body)
         expand_figures(copied, book, env, charts)
+        expand_images(copied, book, env, images)
         return Markup(print_body(division, copied, text, too_long, new_page_notes))
 
     css = print_stylesheet(book, edition)

@@ -190,8 +190,8 @@ def restore_lead_case(lead: str, evidence: str) -> str:
     """Put the lead's capitalised title phrases ("The GREAT PURGE or GREAT TERROR") into proper case."""
     def fix(m: re.Match) -> str:
         phrase = m.group(0)
-        if len(phrase.split()) == 1 and len(phrase) <= 5 and not _has_other_case(phrase, evidence):
-            return phrase                       # an acronym: NKVD, USSR
+        if len(phrase.split()) == 1 and not _has_other_case(phrase, evidence):
+            return phrase                       # an acronym: NKVD, USSR, UNESCO
         restored = restore_case(phrase, evidence)
         if m.start() == 0 or lead[:m.start()].rstrip().endswith((".", "!", "?")):
             restored = restored[:1].upper() + restored[1:]

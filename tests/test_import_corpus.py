@@ -61,8 +61,10 @@ def test_italics_and_title_case():
     assert residue.split_italics("the _Great Terror_ of snake_case and _x_") == [
         (False, "the "), (True, "Great Terror"), (False, " of snake_case and "), (True, "x")]
     evidence = "Later the Great Purge ended. The NKVD and the Great Purge."
-    assert residue.restore_lead_case("The GREAT PURGE (NKVD) or GREAT TERROR was", evidence) == \
-        "The Great Purge (NKVD) or Great Terror was"
+    assert residue.restore_lead_case("The GREAT PURGE (NKVD, UNESCO) or GREAT TERROR was", evidence) == \
+        "The Great Purge (NKVD, UNESCO) or Great Terror was"
+    assert residue.restore_lead_case("PHOTOSYNTHESIS is a process.", "Later photosynthesis.") == \
+        "Photosynthesis is a process."
     assert residue.normalise_title("MIRA KOVAC", "Mira Kovac was born") == "Mira Kovac"
     assert residue.wikipedia_url("great purge of 1937") == "https://en.wikipedia.org/wiki/Great_purge_of_1937"
     assert residue.wikipedia_url("Ba'ath Party (Iraq)") == "https://en.wikipedia.org/wiki/Ba'ath_Party_(Iraq)"

@@ -197,3 +197,23 @@ def test_a_build_killed_while_writing_leaves_the_previous_outputs(tmp_path):
     process.wait()
     assert killed, "the build finished before it could be killed"
     assert digests(out) == before
+
+
+def test_the_fetcher_rule(tmp_path):
+    """Files under the allowed folders and small data: URLs pass; everything else is refused,
+    also a link inside the book folder that points outside it."""
+    from bookbuilder import cache
+    from bookbuilder.fetcher import DATA_URL_LIMIT, allowed_roots, refusal
+
+    book = tmp_path / "book"
+    (book / "images").mkdir(parents=True)
+    (book / "images" / "a.png").write_bytes(b"x")
+    (book / "images" / "escape.png").symlink_to("/etc/passwd")
+    roots = allowed_roots(book)
+    assert refusal((book / "images" / "a.png").as_uri(), roots) is None
+    assert refusal(cache.path("print", "x.svg").as_uri(), roots) is None
+    assert refusal("data:image/png;base64,AAAA", roots) is None
+    for url in ("file:///etc/passwd", (book / "images" / "escape.png").as_uri(), "http://127.0.0.1/x.png",
+                "https://example.org/x.css", "ftp://example.org/x", "file://otherhost/etc/passwd",
+                (book / ".." / "outside.png").as_uri(), "data:," + "A" * DATA_URL_LIMIT):
+        assert refusal(url, roots), url
