@@ -119,7 +119,9 @@ def test_changing_the_scheme_changes_table_and_notes(tmp_path):
     yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "transliteration:\n  scheme: bgn_pcgn\n",
                          encoding="utf-8")
     book = enrich(read_book(book_dir))
-    epub_path = write_epub(book, tmp_path / "bgn.epub")
+    from bookbuilder.pagelist import PageList
+    # no print page numbers: they would cost a layout of this new text, and are tested elsewhere
+    epub_path = write_epub(book, tmp_path / "bgn.epub", pages=PageList("", ()))
     with zipfile.ZipFile(epub_path) as z:
         note = z.read("EPUB/transliteration.xhtml").decode()
         chapter = z.read("EPUB/introduction.xhtml").decode()
