@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ids
 from .enrich import enrich
 from .manuscript import read_book
 from .matching import compile_forms

@@ -317,16 +317,20 @@ def place_figures(book) -> None:
         placed[figure.id] = (figure, division)
     ordered = []
     for division in book.chapters:
-        for n, slot in enumerate(division.body.iter("figure"), 1):
+        for n, slot in enumerate([el for el in division.body.iter("figure") if el.get("data-figure")], 1):
             figure, _ = placed[slot.get("data-figure")]
             figure.number = f"{division.number}.{n}"
             figure.svg = draw(figure, "text")
             figure.svg_epub = draw(figure, "path")
             figure.table = data_table(figure)
             note_id = ids.figure_source_note(division.id, figure.id)
-            rendered = html.fragment_fromstring(template.render(f=figure, note_id=note_id))
-            rendered.tail = slot.tail
-            slot.getparent().replace(slot, rendered)
+            # the figure, then its data table (a sibling: a caption must be a figure's last child)
+            figure_el, *after = html.fragments_fromstring(template.render(f=figure, note_id=note_id).strip())
+            last = after[-1] if after else figure_el
+            last.tail = slot.tail
+            slot.getparent().replace(slot, figure_el)
+            for el in reversed(after):
+                figure_el.addnext(el)
             source = html.fragment_fromstring(f"<p>{figure.source_html}</p>")
             content = html.Element("div")
             content.append(source)
