@@ -48,11 +48,14 @@ def expand_figures(body, book: Book, env, charts: dict) -> None:
         if figure is None:
             continue
         refs = [html.tostring(_without_tail(ref), encoding="unicode") for ref in slot]
-        rendered = html.fragment_fromstring(template.render(
+        # the figure, then its data table (a sibling: a caption must be a figure's last child)
+        rendered, *after = html.fragments_fromstring(template.render(
             f=figure, image=image_name(charts[figure.id]), noteref=Markup("".join(refs)),
-            words=words(book.config.language)))
-        rendered.tail = slot.tail
+            words=words(book.config.language)).strip())
+        (after[-1] if after else rendered).tail = slot.tail
         slot.getparent().replace(slot, rendered)
+        for el in reversed(after):
+            rendered.addnext(el)
 
 
 def _without_tail(el):
