@@ -4,6 +4,7 @@
     bookbuilder pdf | print | epub | packets
     bookbuilder packet --chapters 2-3 --title "HIST 210, week 6" [--impose booklet]
     bookbuilder import ARTICLE --book DIR     bookbuilder check     bookbuilder clean
+    bookbuilder watch
 
 ``python build.py`` is the same program. Common options (--book, --out, --cache-dir,
 --debug, --quiet) may come before or after the subcommand.
@@ -73,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true", help="overwrite an existing manuscript")
     command("check", "lint the manuscript: file:line: code: message")
     command("index-candidates", "print capitalised names no index entry covers, as YAML stubs")
+    command("watch", "rebuild on every save (EPUB and reader's PDF first, then the rest); Ctrl-C stops")
     command("clean", "empty the cache")
     return top
 
@@ -166,6 +168,11 @@ def cmd_clean(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    from .watch import watch
+    return watch(args.book, args.out, say=lambda line: err.print(line, markup=False))
+
+
 def _wrote(outputs) -> int:
     unchanged = getattr(outputs, "unchanged", set())
     for path in outputs:
@@ -174,7 +181,7 @@ def _wrote(outputs) -> int:
 
 
 COMMANDS = {"import": cmd_import, "check": cmd_check, "index-candidates": cmd_index_candidates,
-            "packet": cmd_packet, "clean": cmd_clean}
+            "packet": cmd_packet, "clean": cmd_clean, "watch": cmd_watch}
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from . import cache, ids, prepress, print_profile
 from .errors import RenderError
 from .model import Book
 from .pdf import render
-from .render import TRIM_INCHES, common_context, environment
+from .config import TRIM_INCHES
+from .render import common_context, environment
 
 EDITION = "cover"
 MIN_SPINE_TEXT_IN = 0.25            # a narrower spine carries no text: it could land off the spine
@@ -39,6 +40,7 @@ class Geometry:
     height: float
     spine: float
     bleed: float = print_profile.BLEED_IN
+    slug: float = print_profile.SLUG_IN   # beyond the bleed: crop marks, and fold marks at the spine
 
     @property
     def width(self) -> float:

@@ -14,10 +14,12 @@ from .editions import Edition, reader_edition
 from .fetcher import read_allowed
 from .imagefiles import expand_images, image_files, media_type
 from .model import Book, inner_xhtml
+from . import pagelist
+from .pagelist import PageList, page_list
 from .cache import atomic_path
 from .charts import image_name
 from .expand import chart_files, expand_figures, expand_notes
-from .render import build_date, environment, epub_documents, epub_stylesheet
+from .render import build_date, environment, epub_documents, epub_stylesheet, unmoved_print_html
 
 XHTML = "application/xhtml+xml"
 COVER_IMAGE = "images/cover.png"
@@ -64,7 +66,10 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict 
     return bodies
 
 
-def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
+def assemble(book: Book, edition: Edition | None = None, pages: PageList | None = None) -> epub.EpubBook:
+    """The EPUB of ``book`` in ``edition`` (the whole book, or a packet); ``pages``, the page
+    list of that edition's PDF, adds page-break markers, the nav's page-list and the
+    pageBreakSource naming that edition."""
     meta = book.config
     edition = edition or reader_edition(meta)
     ebook = epub.EpubBook()
@@ -81,8 +86,10 @@ def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
         ebook.add_metadata("DC", "publisher", meta.publisher)
     if meta.subtitle:
         ebook.add_metadata("DC", "description", meta.subtitle)
-    for prop, value in describe(book).properties():
+    for prop, value in describe(book, pages).properties():
         ebook.add_metadata(None, "meta", value, {"property": prop})
+    if pages and pages.markers:
+        ebook.add_metadata(None, "meta", pages.source, {"property": "pageBreakSource"})
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
@@ -98,7 +105,7 @@ def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
     cover = draw_cover(meta)
     ebook.set_cover(COVER_IMAGE, read_allowed(cover, meta.root), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of, charts, images), file_of, cover_image=COVER_IMAGE)
+    docs = epub_documents(book, epub_bodies(book, file_of, charts, images), file_of, cover_image=COVER_IMAGE, pages=pages)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
@@ -114,8 +121,11 @@ def assemble(book: Book, edition: Edition | None = None) -> epub.EpubBook:
     return ebook
 
 
-def write_epub(book: Book, target: Path, edition: Edition | None = None) -> Path:
-    ebook = assemble(book, edition)
+def write_epub(book: Book, target: Path, edition: Edition | None = None, pages: PageList | None = None) -> Path:
+    """Write the EPUB; its page numbers are those of ``pages`` or, by default, of the
+    edition's own PDF (cached by the text's hash: laid out only when the text changed)."""
+    edition = edition or reader_edition(book.config)
+    ebook = assemble(book, edition, pages if pages is not None else edition_pages(book, edition))
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_path(target) as tmp:
@@ -133,6 +143,16 @@ class _Writer(epub.EpubWriter):
     def _write_opf_file(self, root):
         root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
         super()._write_opf_file(root)
+
+
+def edition_pages(book: Book, edition: Edition) -> PageList:
+    """The page list of the edition's PDF: cached, or from a layout (WeasyPrint imported only then)."""
+    def lay_out():
+        from .pdf import final_layout
+        document, _, printed = final_layout(book, edition)
+        return document, printed.folios
+
+    return page_list(book, pagelist.edition_name(book, edition), unmoved_print_html(book, edition), lay_out)
 
 
 def _pin_timestamps(path: Path, date_time: tuple) -> None:

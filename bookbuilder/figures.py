@@ -161,6 +161,7 @@ def place_figures(book) -> None:
 
     from .model import Note
     from .notes import noteref
+    from .placement import introduces
 
     by_source = {d.source.resolve(): d for d in book.chapters}
     by_id = {figure.id: figure for figure in book.figures}
@@ -170,6 +171,8 @@ def place_figures(book) -> None:
             raise ConfigError(f"chapter '{figure.chapter.name}' is not one of the book's chapters",
                               figure.file, figure.line)
         anchor = paragraph_after(figure, division.body)
+        while introduces(anchor):           # never between "… four periods:" and its list
+            anchor = anchor.getnext()
         figure.note_id = ids.figure_source_note(division.id, figure.id)
         placeholder = html.Element("figure", {"data-figure": figure.id, "id": figure.element_id})
         placeholder.append(noteref(figure.note_id))      # numbered with the chapter's other notes

@@ -65,6 +65,15 @@ def glossary_use(division_id: str, entry_id: str, n: int) -> str:
     return f"{division_id}-{entry_id}-{n}"
 
 
+def index_subentry(entry_id: str, n: int) -> str:
+    """The n-th sub-entry of an index entry."""
+    return f"{entry_id}-{n}"
+
+
+def glossary_definition(entry_id: str) -> str:
+    return f"{entry_id}-def"
+
+
 def heading(division_id: str, n: int) -> str:
     return f"{division_id}-h{n}"
 

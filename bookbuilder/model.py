@@ -86,6 +86,7 @@ class Division:
     headings: list[Heading] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     generated: bool = False      # made by the builder (glossary, index...), rendered by a template
+    figure_moves: dict = field(default_factory=dict)   # print only: figure id -> blocks set after (placement.py)
 
     @property
     def epub_type(self) -> str:

@@ -13,12 +13,12 @@ from pathlib import Path
 from weasyprint import HTML
 
 from .errors import RenderError
-from .editions import Edition
+from .editions import Edition, reader_edition
 from .fetcher import BookFetcher
 from .model import Book
-from . import cache, ids
+from . import cache, ids, pagelist, placement
 from .pages import PageMap
-from .render import print_html
+from .render import print_html, unmoved_print_html
 
 log = logging.getLogger("bookbuilder")
 
@@ -89,13 +89,21 @@ def draft_map(book: Book, repaired: set[str], edition: Edition | None = None) ->
     """The page map of a draft layout, remembered by a hash of the draft's HTML: the
     same body text (and fonts, figures, styles, all named in it) lands on the same
     pages, so a rebuild whose body did not change lays the book out once, not twice."""
-    source = print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
-    remembered = cache.path("layout", f"pages-{cache.key(source, length=20)}.json")
+    moves = placement.Moves(book, lambda: print_html(book, draft=True, edition=edition))
+    moves.restore()                       # figures as the last layout of this text placed them
+
+    def draft():
+        return print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
+
+    remembered = cache.path("layout", f"pages-{cache.key(draft(), length=20)}.json")
     saved = cache.read_json(remembered)
     if saved:
         return PageMap(saved["page_of"], saved["folios"])
-    page_map = page_map_of(book, render(source, book.config.root))
-    cache.write_json(remembered, {"page_of": page_map.page_of, "folios": page_map.folios})
+    # figures are moved to fill the pages of the draft (placement.py), then remembered
+    document = moves.fill_pages(lambda: render(draft(), book.config.root))
+    page_map = page_map_of(book, document)
+    cache.write_json(cache.path("layout", f"pages-{cache.key(draft(), length=20)}.json"),
+                     {"page_of": page_map.page_of, "folios": page_map.folios})
     return page_map
 
 
@@ -134,7 +142,11 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
 
 
 def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
-    document, _, _ = final_layout(book, edition)
+    edition = edition or reader_edition(book.config)
+    document, _, printed = final_layout(book, edition)
+    # the EPUB's page numbers follow this edition's pages: read them now, for free
+    pagelist.remember(book, document, printed.folios, pagelist.edition_name(book, edition),
+                      unmoved_print_html(book, edition))
     tag_languages()
     with cache.atomic_path(target) as tmp:
         # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian

@@ -69,6 +69,7 @@ def finish(path: Path) -> None:
       neutral RGB colour becomes the same shade of black ink (K); any other colour is an error.
     - boxes: WeasyPrint puts the BleedBox at most 10 pt outside the trim, wherever the
       media ends; it is set to exactly the bleed, with the crop marks outside it.
+    - links: paper has none, and PDF/X allows no annotation inside the bleed but printer's marks.
     - the output condition is named after the profile instead of its file URL (which
       would put this machine's path into the file).
     """
@@ -80,6 +81,8 @@ def finish(path: Path) -> None:
             page.contents_coalesce()
             _rgb_to_k(page.obj, page.obj.Contents, done)
             _set_bleed_box(page.obj)
+            if "/Annots" in page.obj:
+                del page.obj.Annots
         _name_output_intent(pdf)
         # deterministic_id: the trailer's second id from the content, never from the clock
         pdf.save(path, deterministic_id=True, compress_streams=True)

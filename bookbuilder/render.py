@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from . import ids, print_profile
 from .fonts import book_fonts
+from .config import TRIM_INCHES
 from .model import Book, Division, inner_html
 from .pages import PageMap
 from .editions import PRINT, Edition, reader_edition
@@ -29,8 +30,9 @@ from .expand import chart_files, expand_figures, expand_notes
 from .imagefiles import expand_images, image_files
 from .notes import note_refs
 from .words import words
+from .placement import apply_moves, moved_figure
+from .pagelist import PageList, PageMarker, insert_markers
 
-TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
 NUMBER_RANGE = re.compile(r"\d+–\d+")
 
@@ -143,6 +145,20 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         **common_context(book))
 
 
+def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
+    """The edition's print HTML with every figure where the manuscript puts it: the same
+    before and after a layout moves figures, so it keys what depends on the text alone
+    (the EPUB's page list)."""
+    moves = {d.id: d.figure_moves for d in book.chapters}
+    for division in book.chapters:
+        division.figure_moves = {}
+    try:
+        return print_html(book, edition=edition)
+    finally:
+        for division in book.chapters:
+            division.figure_moves = moves[division.id]
+
+
 def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
     """The print stylesheet of an edition: the reader's, the print shop's (bleed, crop marks,
     CMYK ink: prepress.css.j2) or a packet's (packet.css.j2)."""
@@ -160,6 +176,7 @@ def print_body(division: Division, body, text: dict, continued: set[str] = froze
     WeasyPrint cannot split a footnote across pages: a note in ``continued`` keeps a
     short footnote that sends the reader to its full text at the end of the chapter.
     """
+    apply_moves(body, division.figure_moves)
     notes = {note.id: note for note in division.notes}
     for ref, note_id in list(note_refs(body)):
         note = notes.get(note_id)
@@ -175,7 +192,8 @@ def print_body(division: Division, body, text: dict, continued: set[str] = froze
             for child in copy.deepcopy(note.content):
                 footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        _mark_block_with_notes(ref, new_page=note.id in new_page_notes)
+        # a figure moved to fill a page (placement.py) no longer stands where its note failed
+        _mark_block_with_notes(ref, new_page=note.id in new_page_notes and not moved_figure(ref, division.figure_moves))
         # an empty anchor at the call: the layout check compares its page with the note's
         call = html.Element("span", {"class": "fn-call", "id": ids.note_call(note.id)})
         ref.getparent().replace(ref, call)
@@ -225,12 +243,15 @@ def _as_inline(block):
 # ------------------------------------------------------------------- EPUB
 
 def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
-                   cover_image: str | None = None) -> dict[str, str]:
+                   cover_image: str | None = None, pages: PageList | None = None) -> dict[str, str]:
     """File name -> XHTML for every EPUB content document.
 
     ``bodies`` maps division id -> body XHTML, ``file_of`` element id -> file name.
+    ``pages``: the print edition's page-break markers, put where each page begins, and
+    listed in the nav document's page-list.
     """
     env = environment()
+    markers = [m for m in pages.markers if m.division_id in {d.id for d in book.divisions}] if pages else []
     chapter_of = {d.id: d for d in book.divisions}
 
     def locate(entry) -> list[Link]:
@@ -253,10 +274,12 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
                                   f"{file_of[o.id]}#{o.id}"))
         return links
 
+    chapter_file = {d.id: d.file_name for d in book.divisions}
+    page_links = [Link(m.label, f"{chapter_file[m.division_id]}#{m.id}") for m in markers]
     text = words(book.config.language)
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
                uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
-               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
+               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links)
     docs = {}
     if cover_image:
         docs["cover.xhtml"] = env.get_template("epub/cover.xhtml.j2").render(cover_image=cover_image, **ctx)
@@ -269,7 +292,21 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
     for division in book.divisions:
         docs[division.file_name] = division_template.render(
             division=division, body=Markup(bodies[division.id]), **ctx)
-    return {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+    docs = {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+    marker_template = env.get_template("epub/pagebreak.xhtml.j2")
+    for division in book.divisions:
+        here = [m for m in markers if m.division_id == division.id]
+        if here:
+            docs[division.file_name] = with_page_markers(docs[division.file_name], here, marker_template)
+    return docs
+
+
+def with_page_markers(xhtml: str, markers: list[PageMarker], template) -> str:
+    """The content document with a page-break marker (epub/pagebreak.xhtml.j2) where each page begins."""
+    root = etree.fromstring(xhtml.encode("utf-8"))
+    insert_markers(root, markers, lambda m: etree.fromstring(template.render(marker=m)))
+    etree.cleanup_namespaces(root)
+    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True).decode("utf-8")
 
 
 def epub_stylesheet() -> str:

@@ -142,3 +142,19 @@ def checkers() -> Checkers:
     for package in ("@daisy/ace", "epubjs", "playwright-core"):
         require(f"checkers/node_modules/{package}", (modules / package / "package.json").exists())
     return Checkers(node, chromium, modules)
+
+
+# ------------------------------------------------------------------ sharing the work on two cores
+# With pytest-xdist (`-n 2 --dist loadgroup`, the README's test command), every test that needs
+# one of the big session fixtures runs on the worker that builds it, so each real output is built
+# once per run; the small tests spread over both workers.
+HEAVY_FIXTURES = {"real_book": "real-book", "print_edition": "print-edition", "packet": "packet",
+                  "second_book": "second-book"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = next((g for f, g in HEAVY_FIXTURES.items() if f in names), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

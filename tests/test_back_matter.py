@@ -258,7 +258,8 @@ def test_figures_in_epub_have_svg_alt_and_data_table(real_book):
             figure.image_name = image_name(draw(figure, "path"))
             assert f"EPUB/{figure.image_name}" in names
             assert 'media-type="image/svg+xml"' in opf
-            chapter_file = f"EPUB/{figure.note_id.split('-src-')[0]}.xhtml"
+            division = real_book.model.chapters[int(figure.number.split('.')[0]) - 1]
+            chapter_file = f"EPUB/{division.file_name}"
             chapter = z.read(chapter_file).decode()
             assert f'src="{figure.image_name}"' in chapter
             assert 'alt="' + figure.alt[:30] in chapter

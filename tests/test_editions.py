@@ -121,10 +121,8 @@ def test_print_pdf_is_pdf_x4_with_bleed_in_whole_sheets(print_edition):
             trim = inches(page.TrimBox)
             assert (trim[2] - trim[0], trim[3] - trim[1]) == (6, 9)
         assert_pdf_x4(pdf, "print")
-        # no link colouring or borders, every font embedded and subset
-        for page in pdf.pages:
-            for annot in page.get("/Annots", []):
-                assert list(annot.get("/Border", [0, 0, 0]))[2:3] in ([0], [])
+        # no links on paper (PDF/X allows no annotations in the bleed), every font embedded and subset
+        assert not any("/Annots" in page.obj for page in pdf.pages)
         fonts = {f.objgen: f for page in pdf.pages for f in page.Resources.Font.values()}
         for font in fonts.values():
             descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
@@ -167,8 +165,8 @@ def test_editions_are_byte_reproducible_and_padded_with_blank_pages(tmp_path, mo
     from bookbuilder.build import build
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = small_book(tmp_path, thickness=0.03)      # thick paper: a spine wide enough for text
-    first = build(book, tmp_path / "a", ("pdf", "print", "cover"), quiet=True)
-    second = build(book, tmp_path / "b", ("pdf", "print", "cover"), quiet=True)
+    first = build(book, tmp_path / "a", ("pdf", "print"), quiet=True)
+    second = build(book, tmp_path / "b", ("pdf", "print"), quiet=True)
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
     reader, print_pdf, cover = first
@@ -198,3 +196,15 @@ def test_xmp_ids_hook_still_reaches_weasyprint():
     assert b"<xmpMM:DocumentID>xmp.did:ours</xmpMM:DocumentID>" in data
     assert b"<xmpMM:InstanceID>xmp.iid:ours</xmpMM:InstanceID>" in data
     assert data.count(b"xmp.did:") == 1
+
+
+def test_paper_thickness_must_be_inches_per_page(tmp_path):
+    import pytest
+    from bookbuilder.config import load_config
+    from bookbuilder.errors import ConfigError
+    book = small_book(tmp_path, thickness=2)
+    with pytest.raises(ConfigError) as info:
+        load_config(book)
+    lines = (book / "book.yaml").read_text(encoding="utf-8").splitlines()
+    assert info.value.line == lines.index("  thickness_in: 2") + 1
+    assert "thickness" in str(info.value)

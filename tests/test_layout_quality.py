@@ -36,6 +36,11 @@ def test_the_checker_finds_a_stretched_line_and_a_half_empty_page(tmp_path):
     assert [p.folio for p in report.of_kind("underfull")] == ["2"], report.problems
 
 
+def test_the_real_book_reads_well(real_book):
+    report = check_file(real_book.pdf)
+    assert not report.problems, "\n".join(map(str, report.problems))
+
+
 def test_a_second_imported_book_reads_well(second_book):
     report = check_file(second_book)
     assert not report.problems, "\n".join(map(str, report.problems))
