@@ -359,7 +359,8 @@ def key_facts_markdown(infobox: list[tuple[str, str]]) -> str:
         if key.lower() == "title" or not value:
             continue
         value = re.sub(r",?\s*\(\)", "", value).replace(":,", ":")
-        out.append(f"{escape_markdown(labels.get(key, key))}\n:   {escape_markdown(value)}")
+        value = residue.clean_parentheses(residue.CITATION.sub("", value))   # the infobox has no reference list
+        out.append(f"{escape_markdown(labels.get(key, key))}\n:   {Inline()(value)}")
     return "\n\n".join(out) + "\n"
 
 

@@ -23,6 +23,9 @@ TEMPLATE = re.compile(r"\{\{[^{}\n]{0,2000}\}\}")
 WIKILINK = re.compile(r"\[\[(?:[^\[\]|\n]{0,300}\|)?([^\[\]|\n]{0,300})\]\]")
 RESIDUE_LINE = re.compile(r"^\s*(?:\{\{|\}\}|\|[\w\s-]{0,40}=|\[\[(?:File|Image|Category):)|\]\]\s*$", re.I)
 LEFTOVER = re.compile(r"\{\{|\}\}|\[\[|\]\]")
+# "thumb|upright|The canal in 1905]]": a caption with its options, up to its closing brackets
+_PIPED = re.compile(r"(?:\b[\w=.:-]{1,40}\|)+[^\]|\n]{0,300}\]\]\s?")
+RESIDUE_LINE_MAX = 120     # a shorter line with a remnant is all remnant (a caption); a longer one is prose
 
 # Citation markers: "[12]" glued to the word or punctuation before it (a year in brackets,
 # "(1973) [1968]", has a space before it and four digits), "[a]", "[note 3]", and
@@ -73,8 +76,11 @@ class LineCleaner:
         text = TEMPLATE.sub("", line)
         text = WIKILINK.sub(r"\1", text)
         if LEFTOVER.search(text):
-            self._dropped(number, line)
-            return None
+            if len(text) < RESIDUE_LINE_MAX:
+                self._dropped(number, line)
+                return None
+            # a paragraph holding a remnant: keep its text, drop the remnant's markup
+            text = LEFTOVER.sub("", _PIPED.sub("", text))
         if text != line:
             self.warn(number, "template residue removed from this line")
             self.dropped_templates += 1

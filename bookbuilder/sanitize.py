@@ -81,6 +81,11 @@ def clean_body(body, source: Path) -> None:
             continue
         for name in list(el.attrib):
             value = el.get(name)
+            if name == "style" and (kept := safe_style(value)) is not None:
+                if kept.count(";") < value.strip().rstrip(";").count(";"):
+                    _warn(source, _line_of(lines, "style=", value), f"style \"{value[:40]}\" reduced to \"{kept}\"")
+                el.set(name, kept)
+                continue
             if _forbidden_attribute(name, value):
                 _warn(source, _line_of(lines, name + "=", value), f"attribute {name}=\"{value[:40]}\" removed")
                 del el.attrib[name]
@@ -88,6 +93,22 @@ def clean_body(body, source: Path) -> None:
         if not heading.text_content().strip():
             _warn(source, _empty_heading_line(lines), "heading with no text dropped")
             _drop_keep_tail(heading)
+
+
+SAFE_STYLE_PROPERTIES = {"width", "height", "text-align", "vertical-align"}
+SAFE_STYLE_VALUE = re.compile(r"[\w.%#\s-]{1,40}")
+
+
+def safe_style(value: str) -> str | None:
+    """The declarations Pandoc itself writes (image sizes, table alignment and column widths)
+    with plain values; None when nothing of ``value`` may stay."""
+    kept = []
+    for declaration in (value or "").split(";"):
+        prop, _, val = declaration.partition(":")
+        prop, val = prop.strip().lower(), val.strip()
+        if prop in SAFE_STYLE_PROPERTIES and SAFE_STYLE_VALUE.fullmatch(val):
+            kept.append(f"{prop}: {val}")
+    return "; ".join(kept) if kept else None
 
 
 def _forbidden_attribute(name: str, value: str) -> bool:

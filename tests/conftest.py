@@ -149,7 +149,7 @@ def checkers() -> Checkers:
 # one of the big session fixtures runs on the worker that builds it, so each real output is built
 # once per run; the small tests spread over both workers.
 HEAVY_FIXTURES = {"real_book": "real-book", "print_edition": "print-edition", "packet": "packet",
-                  "second_book": "second-book"}
+                  "second_book": "second-book", "corpus_books": "import-corpus", "image_book": "image-book"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -213,3 +213,15 @@ def test_check_reports_undecided_headings_and_quotations(tmp_path):
     found = [(f.line, f.code) for f in check_book(book) if f.code in ("m-003", "m-004")]
     assert found == [(5, "m-004"), (7, "m-003"), (11, "m-003"), (15, "m-004")]
     assert CODES["m-003"][0] == CODES["m-004"][0] == "warning"
+
+
+def test_a_caption_remnant_inside_a_paragraph_keeps_the_paragraph():
+    warnings = []
+    prose = ("The canal was built between 1790 and 1802 and carried coal for a century before the "
+             "railway came to the valley and took its trade. thumb|upright|The canal in 1905]] It closed in 1931.")
+    article = parse_article("Lead.\n\n== History ==\n" + prose + "\n", Path("t.txt"),
+                            lambda line, msg: warnings.append(line))
+    assert article.sections[0].blocks[0].lines == [
+        "The canal was built between 1790 and 1802 and carried coal for a century before the "
+        "railway came to the valley and took its trade. It closed in 1931."]
+    assert warnings == [4]
