@@ -13,6 +13,9 @@ so absolute seconds are noisy; ratios within one run are what counts.
     (f) 10x full / 10x edit: (b) and (e) for a synthetic book ten times as long,
         with peak RSS of the build process
 
+The floor is measured again just before each build, and a figure's ratio is the median of
+each run divided by the floor next to it (the load of a shared machine drifts).
+
 Writes bench/report.json and bench/REPORT.md, and compares the ratios with the report
 it replaces: a ratio more than 10 % worse is flagged.
 """
@@ -70,9 +73,40 @@ def run_build(book: Path, out: Path, cache_dir: Path, *command: str) -> tuple[fl
     return seconds, usage.ru_maxrss / 1024
 
 
-def median_of(runs: list[tuple[float, float]]) -> dict:
+class Floor:
+    """(a): the bare engine on our final print HTML, in a child process on a pristine copy
+    of the book. It is measured again just before every timed build, and each build is
+    divided by the floor next to it: the load of a shared machine changes from minute to
+    minute, and two runs a few seconds apart see about the same load."""
+
+    def __init__(self, book: Path, work: Path):
+        self.book = shutil.copytree(book, work / "book-floor")
+        self.cache = work / "cache-floor"
+        self.runs: list[float] = []
+
+    def measure(self) -> float:
+        env = {**os.environ, "BOOKBUILDER_CACHE": str(self.cache), "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, str(HERE / "floor.py"), str(self.book), "1"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if result.returncode:
+            raise SystemExit(f"floor failed:\n{result.stderr}")
+        self.runs += json.loads(result.stdout.strip().splitlines()[-1])
+        return self.runs[-1]
+
+    def timed(self, *args) -> tuple[float, float, float]:
+        """A build's (seconds, peak RSS, seconds / the floor measured just before it)."""
+        base = self.measure()
+        seconds, rss = run_build(*args)
+        return seconds, rss, seconds / base
+
+    def figure(self) -> dict:
+        return {"seconds": statistics.median(self.runs), "runs": [round(r, 3) for r in self.runs], "ratio": 1.0}
+
+
+def median_of(runs: list[tuple[float, float, float]]) -> dict:
     return {"seconds": statistics.median(r[0] for r in runs), "runs": [round(r[0], 3) for r in runs],
-            "peak_rss_mb": round(max(r[1] for r in runs), 1)}
+            "peak_rss_mb": round(max(r[1] for r in runs), 1),
+            "ratio": round(statistics.median(r[2] for r in runs), 3)}
 
 
 def edit_paragraph(book: Path, n: int) -> None:
@@ -84,41 +118,29 @@ def edit_paragraph(book: Path, n: int) -> None:
     chapter.write_text("".join(lines), encoding="utf-8")
 
 
-def measure_book(book: Path, work: Path, repeat: int, label: str = "") -> dict:
+def measure_book(book: Path, work: Path, repeat: int, floor: Floor, label: str = "") -> dict:
     """(b) full with empty caches, (c) EPUB alone, (d) no-op, (e) edit of one paragraph."""
     figures = {}
     full = []
     for i in range(repeat):
         cache_dir = Path(tempfile.mkdtemp(dir=work, prefix="cache-"))
-        full.append(run_build(book, work / f"out-full-{i}", cache_dir))
+        full.append(floor.timed(book, work / f"out-{label}full-{i}", cache_dir))
         print(f"  {label}full run {i + 1}: {full[-1][0]:.2f} s", flush=True)
     figures[label + "full"] = median_of(full)
-    warm = cache_dir          # the last full build's cache, out-full-{repeat-1} its outputs
+    warm, out = cache_dir, work / f"out-{label}full-{repeat - 1}"   # the last full build's
     if not label:
-        figures["epub"] = median_of([run_build(book, work / f"out-epub-{i}", warm, "epub")
+        figures["epub"] = median_of([floor.timed(book, work / f"out-epub-{i}", warm, "epub")
                                      for i in range(repeat)])
         print(f"  epub: {figures['epub']['seconds']:.2f} s", flush=True)
-        figures["noop"] = median_of([run_build(book, work / f"out-full-{repeat - 1}", warm)
-                                     for _ in range(repeat)])
+        figures["noop"] = median_of([floor.timed(book, out, warm) for _ in range(repeat)])
         print(f"  noop: {figures['noop']['seconds']:.2f} s", flush=True)
     edits = []
     for i in range(repeat):
         edit_paragraph(book, i)
-        edits.append(run_build(book, work / f"out-full-{repeat - 1}", warm))
+        edits.append(floor.timed(book, out, warm))
         print(f"  {label}edit run {i + 1}: {edits[-1][0]:.2f} s", flush=True)
     figures[label + "edit"] = median_of(edits)
     return figures
-
-
-def floor(book: Path, cache_dir: Path, repeat: int) -> dict:
-    """(a): the bare engine on our final print HTML, timed inside a child process."""
-    env = {**os.environ, "BOOKBUILDER_CACHE": str(cache_dir), "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, str(HERE / "floor.py"), str(book), str(repeat)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise SystemExit(f"floor failed:\n{result.stderr}")
-    runs = json.loads(result.stdout.strip().splitlines()[-1])
-    return {"seconds": statistics.median(runs), "runs": [round(r, 3) for r in runs]}
 
 
 # ------------------------------------------------------------ the 10x book
@@ -154,15 +176,15 @@ def machine() -> dict:
 
 
 def ratios(figures: dict) -> dict:
-    base = figures["floor"]["seconds"]
-    return {name: round(fig["seconds"] / base, 3) for name, fig in figures.items()}
+    """Each figure's median ratio to the floor measured next to it."""
+    return {name: fig["ratio"] for name, fig in figures.items()}
 
 
 def target_lines(figures: dict) -> list[str]:
     lines = []
     for name, (num, den, limit) in TARGETS.items():
         if num in figures and den in figures:
-            value = figures[num]["seconds"] / figures[den]["seconds"]
+            value = figures[num]["ratio"] / figures[den]["ratio"]
             lines.append(f"| {name} | {value:.2f} | ≤ {limit} | {'met' if value <= limit else 'not met'} |")
     if "10x full" in figures:
         rss = max(figures["10x full"]["peak_rss_mb"], figures.get("10x edit", {}).get("peak_rss_mb", 0))
@@ -195,7 +217,8 @@ def write_report(report: dict, flagged: list[str]) -> None:
         f"machine `{m['node']}` ({m['cpus']} CPUs, {m['platform']}, Python {m['python']}, "
         f"load average {m['load']:.1f} at the start).", "",
         "The machine is shared with other engineers, so absolute seconds are noisy: the ratios within "
-        "one run are what counts. Each figure is the median of the runs listed.", "",
+        "one run are what counts. Each figure is the median of the runs listed; its ratio is the median of "
+        "each run divided by a floor run made just before it.", "",
         "| figure | seconds | × floor | peak RSS MiB | runs |", "|---|---|---|---|---|"]
     for name, fig in report["figures"].items():
         lines.append(f"| {name} | {fig['seconds']:.2f} | {report['ratios'][name]:.2f} | "
@@ -219,14 +242,17 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bookbuilder-bench-"))
     try:
         book = shutil.copytree(args.book, work / "book")
-        print("(b)-(e) the book", flush=True)
-        figures = measure_book(book, work, args.repeat)
-        print("(a) floor", flush=True)
-        figures = {"floor": floor(book, next(work.glob("cache-*")), args.repeat), **figures}
+        floor = Floor(book, work)
+        print("(a) floor, warming its cache (untimed)", flush=True)
+        floor.measure()
+        floor.runs.clear()
+        print("(b)-(e) the book, each run next to a floor run", flush=True)
+        figures = measure_book(book, work, args.repeat, floor)
         if not args.no_10x:
             print("(f) the 10x book", flush=True)
             big = synthetic_book(args.book, work / "book10x")
-            figures |= measure_book(big, work, args.repeat_10x, label="10x ")
+            figures |= measure_book(big, work, args.repeat_10x, floor, label="10x ")
+        figures = {"floor": floor.figure(), **figures}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
