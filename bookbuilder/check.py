@@ -37,7 +37,11 @@ CODES = {
     "g-002": ("warning", "a Russian term or name is never found in the text"),
     "g-003": ("warning", "a Russian term is used in the text but has no glossary entry"),
     "i-001": ("warning", "an index entry matches nothing in the chapters"),
+    "l-001": ("warning", "a justified line is stretched (reword, or allow a break in a marked phrase)"),
+    "l-002": ("warning", "a page is left underfull while its chapter goes on"),
+    "l-003": ("warning", "a Contents or Figures page number is off its line or off the column"),
 }
+LAYOUT_CODES = {"stretched": "l-001", "underfull": "l-002", "contents": "l-003"}
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
 TAGGED_RUSSIAN = re.compile(r"\[[^\]]*\]\{[^}]*lang=\"?ru\"?[^}]*\}")
@@ -80,7 +84,7 @@ class SourceLine:
     text: str
 
 
-def check_book(book_dir: Path) -> list[Finding]:
+def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
     book = enrich(read_book(book_dir))
     lines = source_lines(book)
     findings = (check_list_introductions(lines) + check_empty_sections(lines)
@@ -88,7 +92,38 @@ def check_book(book_dir: Path) -> list[Finding]:
                 + check_raw_html(lines) + check_images(book_dir, lines)
                 + check_untagged_cyrillic(lines) + check_variant_spellings(book, lines)
                 + check_term_data(book, lines))
+    if layout:
+        findings += check_layout(book, lines)
     return sorted(set(findings), key=lambda f: (str(f.file), f.line, f.code))
+
+
+def check_layout(book: Book, lines: list[SourceLine]) -> list[Finding]:
+    """Lay the book out as the build does and read the PDF as a reader would
+    (layout_check): each fault is reported at the manuscript line its words come from."""
+    from io import BytesIO
+
+    from .layout_check import check_pdf
+    from .pdf import final_layout
+
+    document, _, _ = final_layout(book)
+    report = check_pdf(BytesIO(document.write_pdf()))
+    by_title = {" ".join(d.title.split()): d for d in book.divisions}
+    findings = []
+    for problem in report.problems:
+        division = by_title.get(" ".join(report.pages[problem.page].division.split()))
+        file = division.source if division else book.config.file
+        findings.append(Finding(file, _source_line(lines, file, problem.text), LAYOUT_CODES[problem.kind],
+                                str(problem)))
+    return findings
+
+
+def _source_line(lines: list[SourceLine], file: Path, text: str) -> int:
+    """The manuscript line holding the printed words (hyphenation undone), else 1."""
+    words = [w for w in re.sub(r"[\u2010-]$", "", text).split() if len(w) > 1][:3]
+    for line in lines:
+        if line.file == file and words and all(w.rstrip("‐") in line.text for w in words):
+            return line.number
+    return 1
 
 
 def source_lines(book: Book) -> list[SourceLine]:

@@ -72,7 +72,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("article", type=Path, help="article text file")
     imp.add_argument("--infobox-from", type=Path, help="take the infobox from this other rendering")
     imp.add_argument("--force", action="store_true", help="overwrite an existing manuscript")
-    command("check", "lint the manuscript: file:line: code: message")
+    check = command("check", "lint the manuscript: file:line: code: message")
+    check.add_argument("--layout", action="store_true",
+                       help="also lay the book out and report stretched lines and underfull pages")
     command("index-candidates", "print capitalised names no index entry covers, as YAML stubs")
     command("watch", "rebuild on every save (EPUB and reader's PDF first, then the rest); Ctrl-C stops")
     command("clean", "empty the cache")
@@ -121,7 +123,7 @@ def cmd_import(args) -> int:
 def cmd_check(args) -> int:
     from .check import check_book
 
-    findings = check_book(args.book)
+    findings = check_book(args.book, layout=args.layout)
     out = Console(highlight=False, soft_wrap=True)
     for finding in findings:
         out.print(finding.format(Path.cwd()), markup=False)

@@ -101,6 +101,7 @@ class BookConfig:
     doc: YamlDoc | None = None               # the parsed book.yaml, for errors with line numbers
     blurb: str = ""                          # back cover text (else the lead's first sentences)
     paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
+    transliteration_notes: str = "terms"     # all | terms | none: which Russian entries get a note
 
     @property
     def page_size(self) -> str:
@@ -162,6 +163,7 @@ def _print_options(doc: YamlDoc) -> dict:
         raise doc.error(f"paper thickness '{thickness}' must be inches per page, like 0.0025",
                         "paper", "thickness_in", hint="50–60 lb white book paper is about 0.0025")
     return {"blurb": " ".join(blurb.split()), "paper_thickness_in": float(thickness)}
+NOTE_CHOICES = ("all", "terms", "none")
 
 
 def _transliteration(doc: YamlDoc) -> dict:
@@ -177,7 +179,12 @@ def _transliteration(doc: YamlDoc) -> dict:
     if not iuliia.schemas.has(scheme):
         raise doc.error(f"unknown transliteration scheme '{scheme}'", "transliteration",
                         hint="one of: " + ", ".join(sorted(iuliia.schemas.names())))
-    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip()}
+    notes = str(value.get("notes", "terms")).strip().lower()
+    if notes not in NOTE_CHOICES:
+        raise doc.error(f"unknown choice of transliteration notes '{notes}'", "transliteration",
+                        hint="notes: all (every term and name), terms (names go to a register of names) or none")
+    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip(),
+            "transliteration_notes": notes}
 
 
 def _divisions(doc: YamlDoc, book_dir: Path) -> list[Division]:

@@ -20,6 +20,7 @@ from .glossary import mark_glossary_uses
 from .index import mark_index_occurrences, prune_index
 from .model import Book, Division, Heading
 from .notes import collect_footnotes, number_notes
+from .register import mark_register_uses
 from .transliteration import Spelling, add_transliteration_notes, kept_spellings
 from .translit import LetterRow, Scheme
 from .words import words
@@ -56,6 +57,7 @@ def enrich(book: Book) -> Book:
         term.english_html = _tag_russian_fragment(term.english_html)
         term.gloss_html = _tag_russian_fragment(term.gloss_html)
     add_transliteration_notes(book)
+    book.register = mark_register_uses(book)     # the people the notes leave out
     for entry in book.glossary:
         entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
     mark_glossary_uses(book)
@@ -116,6 +118,10 @@ def add_generated_divisions(book: Book) -> None:
     if book.glossary:
         at = len(book.front) + len(book.chapters)
         book.divisions.insert(at, _generated("glossary", "back", titles["glossary"], book.glossary[0].file))
+    if book.register:
+        # after the glossary: the reader's two look-up lists side by side, before the reading list
+        at = len(book.front) + len(book.chapters) + (1 if book.glossary else 0)
+        book.divisions.insert(at, _generated("register", "back", titles["register"], book.register[0].term.file))
     if book.index:
         # last of all: the index's own length can then move no other page
         book.divisions.append(_generated("index", "back", titles["index"], book.index[0].file))

@@ -72,6 +72,12 @@ def index_subentry(entry_id: str, n: int) -> str:
 
 def glossary_definition(entry_id: str) -> str:
     return f"{entry_id}-def"
+def register_entry(term_id: str) -> str:
+    return f"reg-{term_id}"
+
+
+def register_use(division_id: str, term_id: str, n: int) -> str:
+    return f"{division_id}-reg-{term_id}-{n}"
 
 
 def heading(division_id: str, n: int) -> str:

@@ -116,6 +116,7 @@ class Problem:
     folio: str              # the printed page number
     line: int               # line on the page (1 = first line of the text block), 0 for a page
     message: str
+    text: str = ""          # the words of the line at fault
 
     def __str__(self) -> str:
         where = f"page {self.folio}" + (f", line {self.line}" if self.line else "")
@@ -240,7 +241,7 @@ def stretched_lines(pages: list[Page], max_gap_em: float = MAX_GAP_EM) -> list[P
                 problems.append(Problem(
                     "stretched", page.index, page.folio, number,
                     f"a space of {gap / line.size:.1f} em between “{line.words[after - 1].text}” and "
-                    f"“{line.words[after].text}” in “{_excerpt(line)}”"))
+                    f"“{line.words[after].text}” in “{_excerpt(line)}”", line.text))
     return problems
 
 
@@ -276,7 +277,7 @@ def underfull_pages(pages: list[Page], min_fill: float = MIN_FILL) -> list[Probl
             problems.append(Problem(
                 "underfull", page.index, page.folio, 0,
                 f"the text stops {reach(page):.0%} down the page and “{page.division}” goes on overleaf"
-                + (f" (last line: “{_excerpt(last)}”)" if last else "")))
+                + (f" (last line: “{_excerpt(last)}”)" if last else ""), last.text if last else ""))
     return problems
 
 

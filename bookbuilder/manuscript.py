@@ -53,7 +53,7 @@ def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
 def _format_data_text(book: Book) -> None:
     """Glossary definitions and term glosses are Markdown too: typographic quotes, emphasis."""
     fields = [(entry, "definition") for entry in book.glossary] + [
-        (term, name) for term in book.terms for name in ("english", "gloss")] + [
+        (term, name) for term in book.terms for name in ("english", "gloss", "who")] + [
         (figure, name) for figure in book.figures for name in ("title", "caption", "source")]
     converted = markdown_snippets([getattr(obj, name) for obj, name in fields])
     for (obj, name), text in zip(fields, converted):

@@ -24,12 +24,13 @@ EPUB_TYPES = {
     "bibliography": "bibliography",
     "glossary": "glossary",
     "index": "index",
+    "register": "appendix",
     "front": "frontmatter",
     "back": "backmatter",
 }
 # ARIA roles (DPUB-ARIA) for the same parts, where one exists.
 ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "glossary": "doc-glossary",
-              "index": "doc-index", "transliteration": "doc-preface"}
+              "index": "doc-index", "transliteration": "doc-preface", "register": "doc-appendix"}
 
 
 def inner_html(element) -> str:
@@ -87,6 +88,7 @@ class Division:
     notes: list[Note] = field(default_factory=list)
     generated: bool = False      # made by the builder (glossary, index...), rendered by a template
     figure_moves: dict = field(default_factory=dict)   # print only: figure id -> blocks set after (placement.py)
+    respaced: dict = field(default_factory=dict)       # print only: paragraph key -> respacing (linebreaks.py)
 
     @property
     def epub_type(self) -> str:
@@ -114,6 +116,7 @@ class Book:
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
     selection: object = None                         # editions.Selection the model was read from
+    register: list = field(default_factory=list)     # register.RegisterEntry: people named, when not in notes
 
     @property
     def chapters(self) -> list[Division]:

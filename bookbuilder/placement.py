@@ -19,12 +19,13 @@ import logging
 from typing import Callable
 
 from . import cache
+from .linebreaks import RESPACINGS, notes_apart, stretched
 from .model import Book
 
 log = logging.getLogger("bookbuilder")
 
 MIN_ROOM = 3 * 14.2             # pt: room (three body lines) worth filling
-MAX_ROUNDS = 5                  # a move can push a figure onto the next page: look again
+MAX_ROUNDS = 6                  # each round is one layout; a move or a respacing can need another
 SECTION_ENDS = ("h1", "h2", "h3", "h4", "h5", "h6", "section")
 INTRODUCED = ("ul", "ol", "blockquote", "dl")
 
@@ -196,45 +197,51 @@ def _drawn(document, figure_id: str, anchored: int | None):
 
 # ------------------------------------------------------------------ the loop
 
-def _set(book: Book, moves: dict[str, int]) -> None:
-    for division in book.chapters:
+def _set(book: Book, moves: dict[str, int], respaced: dict[str, int]) -> None:
+    for division in book.divisions:
         ids = {figure.get("id") for figure in division.body.iter("figure")}
         division.figure_moves = {fid: n for fid, n in moves.items() if fid in ids}
+        division.respaced = respaced
 
 
 class Moves:
-    """The figure moves of one text in one edition, remembered in the layout cache.
-
-    ``unmoved_html()`` makes the print HTML of the book; it is called with no figure moved,
-    and its hash keys the cache file, so the same text in the same edition finds its moves."""
+    """The layout repairs of one text in one edition: figures moved to fill pages, and
+    paragraphs respaced where WeasyPrint broke a stretched line (linebreaks.py). They are
+    remembered in the layout cache, keyed by ``unmoved_html()``, the print HTML made with
+    no repair, so the same text in the same edition finds its repairs and lays out once."""
 
     def __init__(self, book: Book, unmoved_html: Callable[[], str]):
         self.book = book
-        _set(book, {})
-        self.file = cache.path("layout", f"{book.config.slug}-figures-{cache.key(unmoved_html(), length=20)}.json")
-        self.moves: dict[str, int] = dict(cache.read_json(self.file, {}))
+        _set(book, {}, {})
+        self.file = cache.path("layout", f"{book.config.slug}-repairs-{cache.key(unmoved_html(), length=20)}.json")
+        saved = cache.read_json(self.file, {})
+        self.moves: dict[str, int] = dict(saved.get("figures", {}))
+        self.respaced: dict[str, int] = dict(saved.get("respaced", {}))
 
     def restore(self) -> None:
-        _set(self.book, self.moves)
+        _set(self.book, self.moves, self.respaced)
 
     def fill_pages(self, lay_out: Callable[[], object]):
-        """Lay the book out with its figures moved to fill pages; returns the last layout.
-        ``lay_out()`` makes a layout of the book as it stands (a WeasyPrint document)."""
+        """Lay the book out with its figures moved to fill pages and its stretched lines
+        broken anew; returns the last layout. ``lay_out()`` makes a layout of the book as it
+        stands (a WeasyPrint document)."""
         self.restore()
         document = lay_out()
-        if not self.book.figures:
-            return document
         for round_ in range(MAX_ROUNDS + 1):
             more = moves_for(self.book, document)
-            if not more:
+            again = {key: self.respaced.get(key, 0) + 1
+                     for key in stretched(document) | notes_apart(self.book, document)
+                     if self.respaced.get(key, 0) < RESPACINGS}
+            if not more and not again:
                 break
             if round_ == MAX_ROUNDS:
-                log.warning("figures still leave pages underfull after %d rounds of placement: %s",
-                            MAX_ROUNDS, ", ".join(sorted(more)))
+                log.warning("figures or stretched lines still need repair after %d layouts: %s",
+                            MAX_ROUNDS, ", ".join(sorted(more) + sorted(again)))
                 break
             for fid, count in more.items():
                 self.moves[fid] = self.moves.get(fid, 0) + count
+            self.respaced.update(again)
             self.restore()
             document = lay_out()
-        cache.write_json(self.file, self.moves)
+        cache.write_json(self.file, {"figures": self.moves, "respaced": self.respaced})
         return document

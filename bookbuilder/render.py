@@ -30,6 +30,7 @@ from .expand import chart_files, expand_figures, expand_notes
 from .imagefiles import expand_images, image_files
 from .notes import note_refs
 from .words import words
+from .linebreaks import punctuation_into_marks, respace
 from .placement import apply_moves, moved_figure
 from .pagelist import PageList, PageMarker, insert_markers
 
@@ -146,17 +147,17 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
 
 
 def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
-    """The edition's print HTML with every figure where the manuscript puts it: the same
-    before and after a layout moves figures, so it keys what depends on the text alone
-    (the EPUB's page list)."""
-    moves = {d.id: d.figure_moves for d in book.chapters}
-    for division in book.chapters:
-        division.figure_moves = {}
+    """The edition's print HTML without the layout's repairs (figures where the manuscript
+    puts them, no respaced paragraph): the same before and after a layout, so it keys what
+    depends on the text alone (the EPUB's page list)."""
+    repairs = {d.id: (d.figure_moves, d.respaced) for d in book.divisions}
+    for division in book.divisions:
+        division.figure_moves, division.respaced = {}, {}
     try:
         return print_html(book, edition=edition)
     finally:
-        for division in book.chapters:
-            division.figure_moves = moves[division.id]
+        for division in book.divisions:
+            division.figure_moves, division.respaced = repairs[division.id]
 
 
 def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
@@ -177,6 +178,8 @@ def print_body(division: Division, body, text: dict, continued: set[str] = froze
     short footnote that sends the reader to its full text at the end of the chapter.
     """
     apply_moves(body, division.figure_moves)
+    punctuation_into_marks(body)
+    respace(body, division.respaced)
     notes = {note.id: note for note in division.notes}
     for ref, note_id in list(note_refs(body)):
         note = notes.get(note_id)
@@ -206,6 +209,8 @@ def _mark_block_with_notes(el, new_page: bool = False) -> None:
         _add_class(ancestor, "has-notes")
         if new_page:
             block = ancestor.getparent() if ancestor.tag == "figcaption" else ancestor
+            while block.getprevious() is not None and block.getprevious().tag in ("h2", "h3", "h4", "h5", "h6"):
+                block = block.getprevious()         # a heading goes over with its text
             _add_class(block, "new-page")
         return
 

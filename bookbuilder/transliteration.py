@@ -11,6 +11,11 @@ from .model import Book, Note
 from .notes import noteref
 
 
+# which kinds of russian-terms.yaml entries get a note, for each `transliteration: notes:` choice;
+# people's names left out go to the register of names (register.py)
+NOTED_KINDS = {"all": {"term", "name", "place", "organisation"}, "terms": {"term", "place"}, "none": set()}
+
+
 @dataclass
 class Spelling:
     """A conventional English spelling the book keeps, against the scheme's romanisation."""
@@ -22,9 +27,11 @@ class Spelling:
 
 def add_transliteration_notes(book: Book) -> int:
     """Insert one note per term, at its first occurrence in the chapters. Returns how many."""
-    if not book.terms:
+    kinds = NOTED_KINDS[book.config.transliteration_notes]
+    noted_terms = [term for term in book.terms if term.kind in kinds]
+    if not noted_terms:
         return 0
-    by_form = {normalise(form): term for term in book.terms for form in term.match}
+    by_form = {normalise(form): term for term in noted_terms for form in term.match}
     pattern = compile_forms(by_form)
     noted: set[str] = set()
     for division in book.chapters:

@@ -44,3 +44,22 @@ def test_the_real_book_reads_well(real_book):
 def test_a_second_imported_book_reads_well(second_book):
     report = check_file(second_book)
     assert not report.problems, "\n".join(map(str, report.problems))
+
+
+def test_check_reports_a_stretched_line_it_cannot_mend_at_its_manuscript_line(tmp_path):
+    from bookbuilder.check import check_book
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    filler = "Lorem ipsum dolor sit amet. " * 30
+    # "Aa bb" and a word that cannot break nor share their line: no spacing mends it
+    (book / "chapters" / "01.md").write_text(
+        f"# One\n\n{filler}\n\nAa bb {'m' * 35} and the text goes on. {filler}\n", encoding="utf-8")
+    (book / "book.yaml").write_text(
+        "title: Small Book\nslug: small-book\nlanguage: en\nidentifier: urn:uuid:00000000-0000-4000-8000-000000000001\n"
+        "creator: T\nsource_title: S\nsource_url: https://example.org/s\nlicence: CC BY-SA 4.0\n"
+        "licence_url: https://creativecommons.org/licenses/by-sa/4.0/\nedition_date: 2026-01-01\n"
+        "chapters:\n  - chapters/01.md\n", encoding="utf-8")
+    findings = [f for f in check_book(book, layout=True) if f.code == "l-001"]
+    assert [(f.file.name, f.line) for f in findings] == [("01.md", 5)], findings
+    assert "“Aa” and “bb”" in findings[0].message and "page 1" in findings[0].message
