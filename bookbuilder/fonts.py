@@ -2,7 +2,8 @@
 
 EB Garamond ships as variable fonts. WeasyPrint would cut a static instance out of the
 whole variable font for every weight at every build (seconds each), so the weights the
-book uses are instanced once with fontTools and cached by a hash of the source file.
+book uses are instanced once with HarfBuzz's instancer (uharfbuzz: about 20 ms a weight,
+where fontTools' took two seconds) and cached by a hash of the source file.
 """
 
 from __future__ import annotations
@@ -68,12 +69,13 @@ def variable_font(family_index: int = 0, italic: bool = False) -> Path:
 
 def static_instance(path: Path, weight: int) -> Path:
     digest = cache.file_digest(path)
-    target = cache.path("fonts", f"{path.stem.split('[')[0]}-{weight}-{digest}.ttf")
+    target = cache.path("fonts", f"{path.stem.split('[')[0]}-{weight}-{digest}-hb.ttf")
     if not target.exists():
-        from fontTools.ttLib import TTFont
-        from fontTools.varLib.instancer import instantiateVariableFont
+        import uharfbuzz as hb
 
-        font = instantiateVariableFont(TTFont(path), {"wght": weight}, updateFontNames=False)
-        with cache.atomic_path(target) as tmp:
-            font.save(tmp)
+        face = hb.Face(hb.Blob.from_file_path(str(path)))
+        wanted = hb.SubsetInput()
+        wanted.keep_everything()        # every glyph, feature and name: an instance, not a subset
+        wanted.pin_axis_location(face, "wght", weight)
+        cache.write_bytes(target, bytes(hb.subset(face, wanted).blob.data))
     return target

@@ -16,7 +16,6 @@ is made; the decisions for one text are remembered in the layout cache.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Callable
 
 from . import cache
@@ -198,14 +197,6 @@ def _drawn(document, figure_id: str, anchored: int | None):
 
 # ------------------------------------------------------------------ the loop
 
-def _remembered(book: Book) -> Path:
-    """The cache file for this text, keyed on the book without any repairs."""
-    from .render import print_html
-
-    _set(book, {}, {})
-    return cache.path("layout", f"{book.config.slug}-repairs-{cache.key(print_html(book, draft=True), length=20)}.json")
-
-
 def _set(book: Book, moves: dict[str, int], respaced: dict[str, int]) -> None:
     for division in book.divisions:
         ids = {figure.get("id") for figure in division.body.iter("figure")}
@@ -213,34 +204,45 @@ def _set(book: Book, moves: dict[str, int], respaced: dict[str, int]) -> None:
         division.respaced = respaced
 
 
-def fill_pages(book: Book, lay_out: Callable[[], object]):
-    """Lay the book out with its figures moved to fill pages and its stretched lines
-    broken anew (linebreaks.py); returns the last layout.
+class Moves:
+    """The layout repairs of one text in one edition: figures moved to fill pages, and
+    paragraphs respaced where WeasyPrint broke a stretched line (linebreaks.py). They are
+    remembered in the layout cache, keyed by ``unmoved_html()``, the print HTML made with
+    no repair, so the same text in the same edition finds its repairs and lays out once."""
 
-    ``lay_out()`` makes a layout of the book as it stands (a WeasyPrint document). The
-    repairs found for this exact text are remembered, so the next build lays out once.
-    """
-    remembered = _remembered(book)
-    saved = cache.read_json(remembered, {})
-    moves: dict[str, int] = dict(saved.get("figures", {}))
-    respaced: dict[str, int] = dict(saved.get("respaced", {}))
-    _set(book, moves, respaced)
-    document = lay_out()
-    for round_ in range(MAX_ROUNDS + 1):
-        more = moves_for(book, document)
-        again = {key: respaced.get(key, 0) + 1 for key in stretched(document)
-                 if isinstance(respaced.get(key, 0), int) and respaced.get(key, 0) < RESPACINGS}
-        again |= {key: NEW_PAGE for key in notes_apart(book, document) if respaced.get(key) != NEW_PAGE}
-        if not more and not again:
-            break
-        if round_ == MAX_ROUNDS:
-            log.warning("figures or stretched lines still need repair after %d layouts: %s",
-                        MAX_ROUNDS, ", ".join(sorted(more) + sorted(again)))
-            break
-        for fid, count in more.items():
-            moves[fid] = moves.get(fid, 0) + count
-        respaced.update(again)
-        _set(book, moves, respaced)
+    def __init__(self, book: Book, unmoved_html: Callable[[], str]):
+        self.book = book
+        _set(book, {}, {})
+        self.file = cache.path("layout", f"{book.config.slug}-repairs-{cache.key(unmoved_html(), length=20)}.json")
+        saved = cache.read_json(self.file, {})
+        self.moves: dict[str, int] = dict(saved.get("figures", {}))
+        self.respaced: dict[str, int] = dict(saved.get("respaced", {}))
+
+    def restore(self) -> None:
+        _set(self.book, self.moves, self.respaced)
+
+    def fill_pages(self, lay_out: Callable[[], object]):
+        """Lay the book out with its figures moved to fill pages and its stretched lines
+        broken anew; returns the last layout. ``lay_out()`` makes a layout of the book as it
+        stands (a WeasyPrint document)."""
+        self.restore()
         document = lay_out()
-    cache.write_json(remembered, {"figures": moves, "respaced": respaced})
-    return document
+        for round_ in range(MAX_ROUNDS + 1):
+            more = moves_for(self.book, document)
+            again = {key: self.respaced.get(key, 0) + 1 for key in stretched(document)
+                     if isinstance(self.respaced.get(key, 0), int) and self.respaced.get(key, 0) < RESPACINGS}
+            again |= {key: NEW_PAGE for key in notes_apart(self.book, document)
+                      if self.respaced.get(key) != NEW_PAGE}
+            if not more and not again:
+                break
+            if round_ == MAX_ROUNDS:
+                log.warning("figures or stretched lines still need repair after %d layouts: %s",
+                            MAX_ROUNDS, ", ".join(sorted(more) + sorted(again)))
+                break
+            for fid, count in more.items():
+                self.moves[fid] = self.moves.get(fid, 0) + count
+            self.respaced.update(again)
+            self.restore()
+            document = lay_out()
+        cache.write_json(self.file, {"figures": self.moves, "respaced": self.respaced})
+        return document
