@@ -95,14 +95,14 @@ def draft_map(book: Book, repaired: set[str], edition: Edition | None = None) ->
     def draft():
         return print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
 
-    remembered = cache.path("layout", f"pages-{cache.key(draft(), length=20)}.json")
+    remembered = cache.path("layout", f"pages-{cache.key(placement.REPAIRS, draft(), length=20)}.json")
     saved = cache.read_json(remembered)
     if saved:
         return PageMap(saved["page_of"], saved["folios"])
     # figures are moved to fill the pages of the draft (placement.py), then remembered
     document = moves.fill_pages(lambda: render(draft(), book.config.root))
     page_map = page_map_of(book, document)
-    cache.write_json(cache.path("layout", f"pages-{cache.key(draft(), length=20)}.json"),
+    cache.write_json(cache.path("layout", f"pages-{cache.key(placement.REPAIRS, draft(), length=20)}.json"),
                      {"page_of": page_map.page_of, "folios": page_map.folios})
     return page_map
 
@@ -116,7 +116,7 @@ def final_html(book: Book, edition: Edition | None = None) -> str:
 def _repair_cache(book: Book, edition: Edition | None = None) -> Path:
     """Where the notes repaired for this exact book are remembered: the next build of the
     same text starts from them and saves the layouts that found them."""
-    return cache.path("layout", f"{book.config.slug}-{cache.key(print_html(book, draft=True, edition=edition), length=20)}.json")
+    return cache.path("layout", f"{book.config.slug}-{cache.key(placement.REPAIRS, print_html(book, draft=True, edition=edition), length=20)}.json")
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:

@@ -25,6 +25,9 @@ from .model import Book
 log = logging.getLogger("bookbuilder")
 
 MIN_ROOM = 3 * 14.2             # pt: room (three body lines) worth filling
+# the layout repairs' algorithm, in every layout cache key: decisions (and page maps) found by
+# another version of it (another checkout sharing the cache) are never reused
+REPAIRS = "repairs-3"
 MAX_ROUNDS = 6                  # each round is one layout; a move or a respacing can need another
 SECTION_ENDS = ("h1", "h2", "h3", "h4", "h5", "h6", "section")
 INTRODUCED = ("ul", "ol", "blockquote", "dl")
@@ -213,7 +216,7 @@ class Moves:
     def __init__(self, book: Book, unmoved_html: Callable[[], str]):
         self.book = book
         _set(book, {}, {})
-        self.file = cache.path("layout", f"{book.config.slug}-repairs-{cache.key(unmoved_html(), length=20)}.json")
+        self.file = cache.path("layout", f"{book.config.slug}-repairs-{cache.key(REPAIRS, unmoved_html(), length=20)}.json")
         saved = cache.read_json(self.file, {})
         self.moves: dict[str, int] = dict(saved.get("figures", {}))
         self.respaced: dict[str, int] = dict(saved.get("respaced", {}))
