@@ -16,7 +16,7 @@ from .errors import RenderError
 from .editions import Edition, reader_edition
 from .fetcher import BookFetcher
 from .model import Book
-from . import cache, ids, pagelist, placement
+from . import cache, ids, pagelist, placement, repairs
 from .pages import PageMap
 from .render import print_html, unmoved_print_html
 
@@ -72,8 +72,7 @@ def draft_pages(book: Book, edition: Edition | None = None) -> tuple[PageMap, se
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
     """
-    remembered = _repair_cache(book, edition)
-    repaired: set[str] = set(cache.read_json(remembered, []))
+    repaired = repairs.remembered(book, edition)
     first = draft_map(book, repaired, edition)
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
@@ -81,7 +80,7 @@ def draft_pages(book: Book, edition: Edition | None = None) -> tuple[PageMap, se
             break
         repaired |= apart
         first = draft_map(book, repaired, edition)
-    cache.write_json(remembered, sorted(repaired))
+    repairs.remember(book, repaired, edition)
     return first, repaired
 
 
@@ -111,12 +110,6 @@ def final_html(book: Book, edition: Edition | None = None) -> str:
     """The print HTML of the printed layout (what the benchmark's floor renders)."""
     first, repaired = draft_pages(book, edition)
     return print_html(book, first, frozenset(repaired), edition=edition)
-
-
-def _repair_cache(book: Book, edition: Edition | None = None) -> Path:
-    """Where the notes repaired for this exact book are remembered: the next build of the
-    same text starts from them and saves the layouts that found them."""
-    return cache.path("layout", f"{book.config.slug}-{cache.key(placement.REPAIRS, print_html(book, draft=True, edition=edition), length=20)}.json")
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:

@@ -130,10 +130,8 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     too_long = {n.id for d in book.divisions for n in long_notes(d, capacity)}
 
     def body(division):
-        copied = copy.deepcopy(division.body)
-        expand_figures(copied, book, env, charts)
-        expand_images(copied, book, env, images)
-        return Markup(print_body(division, copied, text, too_long, new_page_notes))
+        return Markup(division_print_html(book, division, edition, too_long, new_page_notes,
+                                          (env, charts, images, text)))
 
     css = print_stylesheet(book, edition)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
@@ -168,6 +166,24 @@ def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
         fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
         variant=edition.variant, words=words(book.config.language),
         prepress=print_profile.stylesheet_context() if edition.variant == "print" else {})
+
+
+def division_print_html(book: Book, division: Division, edition: Edition | None = None,
+                        continued: set[str] = frozenset(), new_page_notes: frozenset = frozenset(),
+                        prepared: tuple | None = None) -> str:
+    """One division's body as print HTML: figures and images expanded, notes as footnotes.
+    ``prepared`` is (env, charts, images, words) when the caller has them already."""
+    edition = edition or reader_edition(book.config)
+    if prepared is None:
+        env = environment()
+        expand_notes(book, env)
+        prepared = (env, chart_files(book, "print"), image_files(book, "print", grey=edition.variant == PRINT),
+                    words(book.config.language))
+    env, charts, images, text = prepared
+    copied = copy.deepcopy(division.body)
+    expand_figures(copied, book, env, charts)
+    expand_images(copied, book, env, images)
+    return print_body(division, copied, text, continued, new_page_notes)
 
 
 def print_body(division: Division, body, text: dict, continued: set[str] = frozenset(),
