@@ -17,7 +17,8 @@ from . import cache
 from .fonts import book_fonts
 from .model import Book
 from .editions import Edition, reader_edition
-from .render import division_print_html, footnote_capacity, long_notes
+from .expand import expand_notes
+from .render import division_print_html, environment, footnote_capacity, long_notes
 
 
 def _stylesheet() -> str:
@@ -27,6 +28,7 @@ def _stylesheet() -> str:
 def _places(book: Book, edition: Edition | None = None) -> dict[str, Path]:
     """Division id -> where its repairs are remembered (per edition: a packet's pages are not the book's)."""
     edition = edition or reader_edition(book.config)
+    expand_notes(book, environment())            # a note's length decides how it is printed
     capacity = footnote_capacity(book)
     style = cache.key(_stylesheet(), edition.variant, edition.page_size, [face.path.name for face in book_fonts()])
     places = {}
