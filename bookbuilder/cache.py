@@ -49,14 +49,26 @@ def path(*parts: str) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def tool_versions() -> tuple[str, ...]:
-    """Versions of what makes cached files: part of every key."""
-    found = []
+    """Versions of what makes cached files: part of every key. The package's own code and
+    templates count by content, not by version number: an edit to a layout rule must never
+    meet the layout repairs an older rule remembered."""
+    found = [f"code={code_digest()}"]
     for name in ("bookbuilder", "weasyprint", "pypandoc-binary", "matplotlib", "fonttools"):
         try:
             found.append(f"{name}={version(name)}")
         except PackageNotFoundError:
             found.append(f"{name}=?")
     return tuple(found)
+
+
+def code_digest() -> str:
+    """A hash of the package's Python modules and templates (a few hundred KB: milliseconds)."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".yaml", ".txt") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def key(*parts, length: int = 16) -> str:

@@ -15,22 +15,33 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ids
 from .enrich import enrich
 from .manuscript import read_book
 from .matching import compile_forms
 from .model import Book
+from .sanitize import CODE_SPAN, HTML_TAG
 from .translit import all_schemes
 
 CODES = {
     "m-001": ("error", "a list introduction is followed by no list"),
     "m-002": ("error", "a section heading has no text under it"),
+    "m-003": ("warning", "a heading that may be a list item (the import could not tell)"),
+    "m-004": ("warning", "a paragraph or list that may be a quotation (the import could not tell)"),
+    "h-001": ("error", "HTML that runs code or loads a resource (script, iframe, style, link, object, on...)"),
+    "h-002": ("warning", "an HTML tag in the text: it prints as text, write Markdown instead"),
+    "h-003": ("warning", "an image that is not a usable file inside the book folder"),
     "r-001": ("warning", "two spellings of one Russian name or term"),
     "r-002": ("error", "Cyrillic text is not tagged as Russian"),
     "g-001": ("warning", "a glossary entry is never used in the text"),
     "g-002": ("warning", "a Russian term or name is never found in the text"),
     "g-003": ("warning", "a Russian term is used in the text but has no glossary entry"),
     "i-001": ("warning", "an index entry matches nothing in the chapters"),
+    "l-001": ("warning", "a justified line is stretched (reword, or allow a break in a marked phrase)"),
+    "l-002": ("warning", "a page is left underfull while its chapter goes on"),
+    "l-003": ("warning", "a Contents or Figures page number is off its line or off the column"),
 }
+LAYOUT_CODES = {"stretched": "l-001", "underfull": "l-002", "contents": "l-003"}
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
 TAGGED_RUSSIAN = re.compile(r"\[[^\]]*\]\{[^}]*lang=\"?ru\"?[^}]*\}")
@@ -73,13 +84,46 @@ class SourceLine:
     text: str
 
 
-def check_book(book_dir: Path) -> list[Finding]:
+def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
     book = enrich(read_book(book_dir))
     lines = source_lines(book)
     findings = (check_list_introductions(lines) + check_empty_sections(lines)
+                + check_list_like_headings(lines) + check_possible_quotations(lines)
+                + check_raw_html(lines) + check_images(book_dir, lines)
                 + check_untagged_cyrillic(lines) + check_variant_spellings(book, lines)
                 + check_term_data(book, lines))
+    if layout:
+        findings += check_layout(book, lines)
     return sorted(set(findings), key=lambda f: (str(f.file), f.line, f.code))
+
+
+def check_layout(book: Book, lines: list[SourceLine]) -> list[Finding]:
+    """Lay the book out as the build does and read the PDF as a reader would
+    (layout_check): each fault is reported at the manuscript line its words come from."""
+    from io import BytesIO
+
+    from .layout_check import check_pdf
+    from .pdf import final_layout
+
+    document, _, _ = final_layout(book)
+    report = check_pdf(BytesIO(document.write_pdf()))
+    by_title = {" ".join(d.title.split()): d for d in book.divisions}
+    findings = []
+    for problem in report.problems:
+        division = by_title.get(" ".join(report.pages[problem.page].division.split()))
+        file = division.source if division else book.config.file
+        findings.append(Finding(file, _source_line(lines, file, problem.text), LAYOUT_CODES[problem.kind],
+                                str(problem)))
+    return findings
+
+
+def _source_line(lines: list[SourceLine], file: Path, text: str) -> int:
+    """The manuscript line holding the printed words (hyphenation undone), else 1."""
+    words = [w for w in re.sub(r"[\u2010-]$", "", text).split() if len(w) > 1][:3]
+    for line in lines:
+        if line.file == file and words and all(w.rstrip("‐") in line.text for w in words):
+            return line.number
+    return 1
 
 
 def source_lines(book: Book) -> list[SourceLine]:
@@ -135,6 +179,93 @@ def check_empty_sections(lines: list[SourceLine]) -> list[Finding]:
                 findings.append(Finding(previous[0].file, previous[0].number, "m-002",
                                         f"section '{previous[0].text.lstrip('# ').strip()}' is empty"))
         previous = block
+    return findings
+
+
+LIST_LIKE_HEADING = re.compile(r"^#{2,6}\s+(?:\d{1,3}[.)]\s|.*[.,;]\s*$|.{80,})")
+LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s")
+QUOTED = re.compile(r'^["“‘].{40,}["”’]\W{0,3}$')
+
+
+def check_list_like_headings(lines: list[SourceLine]) -> list[Finding]:
+    """A heading that reads like a list item: numbered, ending in punctuation, or very long."""
+    return [Finding(line.file, line.number, "m-003",
+                    f"heading '{line.text.lstrip('# ').strip()[:60]}' reads like a list item; "
+                    "make it one ('- ...') or shorten the heading")
+            for line in lines if LIST_LIKE_HEADING.match(line.text)]
+
+
+def check_possible_quotations(lines: list[SourceLine]) -> list[Finding]:
+    """After a line ending in ':', a plain paragraph of prose or a list of long sentences may be
+    a quotation the plain text lost; so may a paragraph that is one quotation from end to end."""
+    findings = []
+    previous = None
+    for block in _blocks(lines):
+        if block is None:
+            previous = None
+            continue
+        first = block[0].text.strip()
+        plain = not HEADING.match(first) and not first.startswith(">") and not LIST_ITEM.match(first)
+        after_colon = previous is not None and previous[-1].text.rstrip().endswith(":") \
+            and not HEADING.match(previous[0].text)
+        sentence = len(first) > 150 and first.rstrip().endswith((".", "!", "?", '"', "”"))
+        if after_colon and sentence and (plain or LIST_ITEM.match(first)):
+            what = "paragraph" if plain else "list"
+            findings.append(Finding(block[0].file, block[0].number, "m-004",
+                                    f"this {what} follows a line ending in ':' and may be a quotation; "
+                                    "if so, start it with '> '"))
+        elif plain and QUOTED.match(first) and len(block) == 1:
+            findings.append(Finding(block[0].file, block[0].number, "m-004",
+                                    "this paragraph is one quotation; if it is a block quotation, start it with '> '"))
+        previous = block
+    return findings
+
+
+DANGEROUS_TAGS = {"script", "iframe", "frame", "style", "link", "object", "embed", "applet", "meta",
+                  "base", "form", "svg", "math"}
+EVENT_ATTRIBUTE = re.compile(r"(?<![\w-])on[a-z]{3,}\s*=|\bstyle\s*=|javascript:", re.I)
+RESOURCE_ATTRIBUTE = re.compile(r"\b(?:src|srcset|data|poster|background)\s*=|url\(", re.I)
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def _prose_lines(lines: list[SourceLine]):
+    """Lines outside code fences, with inline code removed: code is meant to print as typed."""
+    fenced = False
+    for line in lines:
+        if line.text.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield line, CODE_SPAN.sub("", line.text)
+
+
+def check_raw_html(lines: list[SourceLine]) -> list[Finding]:
+    """HTML is text in a manuscript (README, "Raw HTML"): report it so the author rewrites it."""
+    findings = []
+    for line, text in _prose_lines(lines):
+        for m in HTML_TAG.finditer(text):
+            tag = (m.group(1) or "!--").lower()
+            if tag in DANGEROUS_TAGS or EVENT_ATTRIBUTE.search(m.group(0)) or RESOURCE_ATTRIBUTE.search(m.group(0)):
+                findings.append(Finding(line.file, line.number, "h-001",
+                                        f"<{tag}> is never rendered: delete it"))
+            else:
+                findings.append(Finding(line.file, line.number, "h-002",
+                                        f"<{tag}> prints as text; use Markdown (*em*, **strong**, ^sup^, ~sub~)"))
+        if "{" in text and EVENT_ATTRIBUTE.search(text) and not HTML_TAG.search(text):
+            findings.append(Finding(line.file, line.number, "h-001",
+                                    "event handlers, style and javascript: attributes are removed from the output"))
+    return findings
+
+
+def check_images(book_dir: Path, lines: list[SourceLine]) -> list[Finding]:
+    from .images import judge
+
+    findings = []
+    for line, text in _prose_lines(lines):
+        for m in MD_IMAGE.finditer(text):
+            verdict = judge(m.group(1), line.file, book_dir)
+            if verdict.path is None:
+                findings.append(Finding(line.file, line.number, "h-003", verdict.problem))
     return findings
 
 
@@ -232,7 +363,12 @@ def check_term_data(book: Book, lines: list[SourceLine]) -> list[Finding]:
             findings.append(Finding(entry.file, entry.line or 1, "g-001",
                                     f"glossary entry '{entry.headword}' matches nothing in the chapters "
                                     f"(forms: {', '.join(entry.match)})"))
+    # found in the chapters: noted, registered, or (organisations with notes: terms) matched
+    chapter_files = {d.source for d in book.chapters}
+    chapter_lines = [l for l in lines if l.file in chapter_files]
     noted = {ids.term_of_translit_note(note.id) for d in book.chapters for note in d.notes if note.kind == "translit"}
+    noted |= {entry.term.id for entry in book.register}
+    noted |= {t.id for t in book.terms if t.id not in noted and _first_line(compile_forms(t.match), chapter_lines)}
     for term in book.terms:
         if term.id not in noted:
             findings.append(Finding(term.file, term.line or 1, "g-002",

@@ -1,4 +1,14 @@
-"""Command line: thin commands that call the pipeline and turn BookErrors into exit codes."""
+"""Command line: thin subcommands that call the pipeline and turn BookErrors into exit codes.
+
+    bookbuilder [build]            everything: reader's PDF, print edition, EPUB, declared packets
+    bookbuilder pdf | print | epub | packets
+    bookbuilder packet --chapters 2-3 --title "HIST 210, week 6" [--impose booklet]
+    bookbuilder import ARTICLE --book DIR     bookbuilder check     bookbuilder clean
+    bookbuilder watch
+
+``python build.py`` is the same program. Common options (--book, --out, --cache-dir,
+--debug, --quiet) may come before or after the subcommand.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +19,66 @@ from pathlib import Path
 
 from rich.console import Console
 
+from . import __version__
 from .errors import BookError
 
-ROOT = Path(__file__).resolve().parent.parent
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+DEFAULT_BOOK = Path("book")
+DEFAULT_OUT = Path("output")
+
+
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """The options every subcommand takes. On the subcommands they default to SUPPRESS, so
+    an option given before the subcommand is not overwritten by the subcommand's default."""
+    def d(value):
+        return value if defaults else argparse.SUPPRESS
+
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--book", type=Path, default=d(DEFAULT_BOOK), help="manuscript folder (default: ./book)")
+    p.add_argument("--out", type=Path, default=d(DEFAULT_OUT), help="output folder (default: ./output)")
+    p.add_argument("--cache-dir", type=Path, default=d(None),
+                   help="cache folder (default: $BOOKBUILDER_CACHE or ~/.cache/bookbuilder)")
+    p.add_argument("--debug", action="store_true", default=d(False), help="show tracebacks")
+    p.add_argument("--quiet", action="store_true", default=d(False), help="no progress display")
+    return p
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="Build a book as PDF and EPUB 3.")
-    p.add_argument("command", nargs="?", default="all", choices=["all", "pdf", "epub", "import", "check", "index-candidates", "watch"],
-                   help="what to do (default: build the PDF and the EPUB)")
-    p.add_argument("article", nargs="?", type=Path, help="article text file (for 'import')")
-    p.add_argument("--book", type=Path, default=ROOT / "book", help="manuscript folder (default: book/)")
-    p.add_argument("--out", type=Path, default=ROOT / "output", help="output folder (default: output/)")
-    p.add_argument("--infobox-from", type=Path, help="import: take the infobox from this other rendering")
-    p.add_argument("--force", action="store_true", help="import: overwrite an existing manuscript")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    p.add_argument("--quiet", action="store_true", help="no progress display")
-    return p
+    top = argparse.ArgumentParser(prog="bookbuilder", parents=[_common(True)],
+                                  description="Build a book as PDF editions, EPUB 3 and course packets.")
+    top.add_argument("--version", action="version", version=f"bookbuilder {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common(False)
+
+    def command(name, help_text):
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    command("build", "make every output (the default)")
+    command("pdf", "the reader's PDF only")
+    command("print", "the print edition: PDF/X-4 with bleed, and its cover")
+    command("epub", "the EPUB only")
+    command("packets", "the course packets declared in book.yaml")
+    packet = command("packet", "one course packet of chosen chapters, into OUT/packets/")
+    packet.add_argument("--chapters", required=True, help="chapter numbers, ranges or ids, e.g. '2-4, 7'")
+    packet.add_argument("--title", required=True, help="the packet's title, e.g. 'HIST 210, week 6'")
+    packet.add_argument("--course", default="", help="course name for the cover sheet")
+    packet.add_argument("--term", default="", help="term, e.g. 'Spring 2027'")
+    packet.add_argument("--instructor", default="")
+    packet.add_argument("--paper", default="letter", choices=["letter", "a4"])
+    packet.add_argument("--impose", action="append", default=[], choices=["booklet", "2up"],
+                        help="also write an imposed PDF (repeatable)")
+    packet.add_argument("--id", dest="packet_id", help="file name of the packet (default: from the title)")
+    imp = command("import", "turn an article's text into a manuscript folder")
+    imp.add_argument("article", type=Path, help="article text file")
+    imp.add_argument("--infobox-from", type=Path, help="take the infobox from this other rendering")
+    imp.add_argument("--force", action="store_true", help="overwrite an existing manuscript")
+    check = command("check", "lint the manuscript: file:line: code: message")
+    check.add_argument("--layout", action="store_true",
+                       help="also lay the book out and report stretched lines and underfull pages")
+    command("index-candidates", "print capitalised names no index entry covers, as YAML stubs")
+    command("watch", "rebuild on every save (EPUB and reader's PDF first, then the rest); Ctrl-C stops")
+    command("clean", "empty the cache")
+    return top
 
 
 class _WarningLine(logging.Handler):
@@ -40,17 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if not log.handlers:
         log.addHandler(_WarningLine())
         log.propagate = False
+    from . import cache
+    cache.set_root(args.cache_dir)
     try:
-        if args.command == "import":
-            return cmd_import(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "index-candidates":
-            return cmd_index_candidates(args)
-        if args.command == "watch":
-            from .watch import watch
-            return watch(args.book, args.out, say=lambda line: err.print(line, markup=False))
-        return cmd_build(args)
+        return COMMANDS.get(args.command or "build", cmd_build)(args)
     except BookError as exc:
         if args.debug:
             err.print_exception()
@@ -67,11 +112,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from .errors import ArticleImportError
     from .importer import import_article
 
-    if not args.article:
-        raise ArticleImportError("no article given", hint="python build.py import ARTICLE --book DIR")
     written = import_article(args.article, args.book, force=args.force, infobox_from=args.infobox_from,
                              warn=lambda line, msg: err.print(f"{args.article}:{line}: warning: {msg}", markup=False))
     err.print(f"wrote {written}", markup=False)
@@ -81,7 +123,7 @@ def cmd_import(args) -> int:
 def cmd_check(args) -> int:
     from .check import check_book
 
-    findings = check_book(args.book)
+    findings = check_book(args.book, layout=args.layout)
     out = Console(highlight=False, soft_wrap=True)
     for finding in findings:
         out.print(finding.format(Path.cwd()), markup=False)
@@ -103,15 +145,45 @@ def cmd_index_candidates(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from .build import ALL_FORMATS, build
 
-    formats = ("pdf", "epub") if args.command == "all" else (args.command,)
+    formats = ALL_FORMATS if args.command in (None, "build") else (args.command,)
     outputs = build(args.book, args.out, formats, quiet=args.quiet)
     if outputs and set(outputs) == outputs.unchanged:
         err.print("nothing changed since the last build", markup=False)
-    for path in outputs:
-        err.print(f"{'up to date' if path in outputs.unchanged else 'wrote'} {path}", markup=False)
+    return _wrote(outputs)
+
+
+def cmd_packet(args) -> int:
+    from .build import build_packet
+    from .config import load_config
+    from .packets import ad_hoc_packet
+
+    edition = ad_hoc_packet(load_config(args.book), args.chapters, args.title, args.course, args.term,
+                            args.instructor, args.paper, tuple(args.impose), args.packet_id)
+    return _wrote(build_packet(args.book, edition, args.out))
+
+
+def cmd_clean(args) -> int:
+    from . import cache
+    err.print(f"emptied {cache.clean()}", markup=False)
     return 0
+
+
+def cmd_watch(args) -> int:
+    from .watch import watch
+    return watch(args.book, args.out, say=lambda line: err.print(line, markup=False))
+
+
+def _wrote(outputs) -> int:
+    unchanged = getattr(outputs, "unchanged", set())
+    for path in outputs:
+        err.print(f"{'up to date' if path in unchanged else 'wrote'} {path}", markup=False)
+    return 0
+
+
+COMMANDS = {"import": cmd_import, "check": cmd_check, "index-candidates": cmd_index_candidates,
+            "packet": cmd_packet, "clean": cmd_clean, "watch": cmd_watch}
 
 
 if __name__ == "__main__":

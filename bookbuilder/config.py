@@ -13,6 +13,7 @@ from .errors import ConfigError
 
 # Trim sizes a book.yaml may name, as CSS page sizes.
 TRIM_SIZES = {"6x9": "6in 9in", "a5": "148mm 210mm", "letter": "8.5in 11in"}
+TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 
 
 @dataclass
@@ -97,6 +98,10 @@ class BookConfig:
     notes: list[str] = field(default_factory=list)
     transliteration: str = "ala_lc"          # an iuliia scheme name
     transliteration_reason: str = ""
+    doc: YamlDoc | None = None               # the parsed book.yaml, for errors with line numbers
+    blurb: str = ""                          # back cover text (else the lead's first sentences)
+    paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
+    transliteration_notes: str = "terms"     # all | terms | none: which Russian entries get a note
 
     @property
     def page_size(self) -> str:
@@ -139,9 +144,26 @@ def load_config(book_dir: Path) -> BookConfig:
         licence=data["licence"], licence_url=data["licence_url"],
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
-        notes=[str(n) for n in data.get("notes", []) or []],
+        notes=[str(n) for n in data.get("notes", []) or []], doc=doc,
         **_transliteration(doc),
+        **_print_options(doc),
     )
+
+
+def _print_options(doc: YamlDoc) -> dict:
+    """``blurb:`` (text) and ``paper: {thickness_in: 0.0025}`` for the print edition's cover."""
+    blurb = doc.data.get("blurb") or ""
+    if not isinstance(blurb, str):
+        raise doc.error("'blurb' must be text", "blurb")
+    paper = doc.data.get("paper") or {}
+    if not isinstance(paper, dict):
+        raise doc.error("'paper' must be a mapping like {thickness_in: 0.0025}", "paper")
+    thickness = paper.get("thickness_in", 0.0025)
+    if isinstance(thickness, bool) or not isinstance(thickness, (int, float)) or not 0 < thickness < 0.05:
+        raise doc.error(f"paper thickness '{thickness}' must be inches per page, like 0.0025",
+                        "paper", "thickness_in", hint="50–60 lb white book paper is about 0.0025")
+    return {"blurb": " ".join(blurb.split()), "paper_thickness_in": float(thickness)}
+NOTE_CHOICES = ("all", "terms", "none")
 
 
 def _transliteration(doc: YamlDoc) -> dict:
@@ -157,7 +179,12 @@ def _transliteration(doc: YamlDoc) -> dict:
     if not iuliia.schemas.has(scheme):
         raise doc.error(f"unknown transliteration scheme '{scheme}'", "transliteration",
                         hint="one of: " + ", ".join(sorted(iuliia.schemas.names())))
-    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip()}
+    notes = str(value.get("notes", "terms")).strip().lower()
+    if notes not in NOTE_CHOICES:
+        raise doc.error(f"unknown choice of transliteration notes '{notes}'", "transliteration",
+                        hint="notes: all (every term and name), terms (names go to a register of names) or none")
+    return {"transliteration": scheme, "transliteration_reason": str(value.get("reason", "")).strip(),
+            "transliteration_notes": notes}
 
 
 def _divisions(doc: YamlDoc, book_dir: Path) -> list[Division]:

@@ -15,18 +15,22 @@ from lxml import html
 
 from . import ids
 from .figures import place_figures
+from .images import place_images
 from .glossary import mark_glossary_uses
 from .index import mark_index_occurrences, prune_index
 from .model import Book, Division, Heading
 from .notes import collect_footnotes, number_notes
+from .register import mark_register_uses
 from .transliteration import Spelling, add_transliteration_notes, kept_spellings
 from .translit import LetterRow, Scheme
+from .words import words
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 # A run of Russian: Cyrillic words with the spaces, digits and light punctuation between them.
 _WORD = r"(?:\d+(?:[–-]\d+)*-)?[\u0400-\u04FF]+(?:-[\u0400-\u04FF]+)*"
 CYRILLIC_RUN = re.compile(rf"{_WORD}(?:[ ,.:;]+{_WORD})*")
 SKIP_TAGS = {"code", "pre", "script", "style"}
+PARAGRAPH_BLOCKS = {"p", "blockquote", "ul", "ol", "dl"}
 TEXT_BLOCKS = ("p", "li", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th")
 
 
@@ -49,37 +53,78 @@ def enrich(book: Book) -> Book:
         collect_footnotes(division)
     mark_index_occurrences(book)          # first: its spans never split a longer form of another pass
     book.index_unused = prune_index(book)
+    for term in book.terms:               # the notes' words: Russian in them hyphenates as Russian
+        term.english_html = _tag_russian_fragment(term.english_html)
+        term.gloss_html = _tag_russian_fragment(term.gloss_html)
     add_transliteration_notes(book)
+    book.register = mark_register_uses(book)     # the people the notes leave out
     for entry in book.glossary:
         entry.romanised = book.scheme.romanise(entry.cyrillic) if entry.cyrillic else ""
     mark_glossary_uses(book)
+    if book.selection is not None and not book.selection.whole_book:
+        prune_glossary(book)              # a packet's glossary holds only the terms its chapters use
     place_figures(book)                   # after the word passes: captions are not matched
+    place_images(book)                    # after the charts: numbered together in reading order
     for division in book.divisions:
         for note in division.notes:
-            tag_russian(note.content)
+            if note.content is not None:
+                tag_russian(note.content)
         number_notes(division)
         collect_headings(division)
+        if division.kind == "chapter":
+            number_paragraphs(division)
     add_generated_divisions(book)
     return book
 
 
+def number_paragraphs(division: Division) -> None:
+    """Number the chapter's top-level paragraphs (and quotations and lists) 1, 2, 3…: an id
+    and a number that are the same in the book, its EPUB and every packet, so a class can
+    cite ¶ 12 of a chapter whatever the edition and paper size."""
+    n = 0
+    for block in division.body:
+        if isinstance(block.tag, str) and block.tag in PARAGRAPH_BLOCKS:
+            n += 1
+            block.set("data-para", str(n))
+            if not block.get("id"):
+                block.set("id", ids.paragraph(division.id, n))
+
+
+def prune_glossary(book: Book) -> None:
+    used = [entry for entry in book.glossary if entry.uses]
+    headwords = {entry.headword for entry in used}
+    for entry in used:
+        kept = [(h, i) for h, i in zip(entry.see_also, entry.see_also_ids) if h in headwords]
+        entry.see_also, entry.see_also_ids = [h for h, _ in kept], [i for _, i in kept]
+    book.glossary = used
+
+
 def add_generated_divisions(book: Book) -> None:
-    """Front and back matter the builder writes itself, placed where a reader expects them."""
-    if book.figures:
-        book.divisions.insert(0, _generated("figures", "front", "Figures", book.figures[0].file))
-    if book.terms:
+    """Front and back matter the builder writes itself, placed where a reader expects them.
+    A selection without front matter (a packet) gets no list of figures or Note on
+    Transliteration: its notes carry the transliterations."""
+    titles = words(book.config.language)["division_titles"]
+    with_front = book.selection is None or book.selection.front
+    listed = book.listed_figures
+    if listed and with_front:
+        book.divisions.insert(0, _generated("figures", "front", titles["figures"], listed[0].file))
+    if book.terms and with_front:
         book.transliteration = TransliterationNote(
             book.scheme, book.config.transliteration_reason, book.scheme.letter_table(),
             book.scheme.context_rules(), kept_spellings(book))
         at = len(book.front)
-        book.divisions.insert(at, _generated("transliteration", "front", "A Note on Transliteration",
+        book.divisions.insert(at, _generated("transliteration", "front", titles["transliteration"],
                                              book.terms[0].file))
     if book.glossary:
         at = len(book.front) + len(book.chapters)
-        book.divisions.insert(at, _generated("glossary", "back", "Glossary", book.glossary[0].file))
+        book.divisions.insert(at, _generated("glossary", "back", titles["glossary"], book.glossary[0].file))
+    if book.register:
+        # after the glossary: the reader's two look-up lists side by side, before the reading list
+        at = len(book.front) + len(book.chapters) + (1 if book.glossary else 0)
+        book.divisions.insert(at, _generated("register", "back", titles["register"], book.register[0].term.file))
     if book.index:
         # last of all: the index's own length can then move no other page
-        book.divisions.append(_generated("index", "back", "Index", book.index[0].file))
+        book.divisions.append(_generated("index", "back", titles["index"], book.index[0].file))
 
 
 def _generated(role: str, kind: str, title: str, source) -> Division:

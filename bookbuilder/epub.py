@@ -8,10 +8,18 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from .accessibility import describe
 from .cover import draw_cover
+from .editions import Edition, reader_edition
+from .fetcher import read_allowed
+from .imagefiles import expand_images, image_files, media_type
 from .model import Book, inner_xhtml
+from . import pagelist
+from .pagelist import PageList, page_list
 from .cache import atomic_path
-from .render import build_date, epub_documents, epub_stylesheet
+from .charts import image_name
+from .expand import chart_files, expand_figures, expand_notes
+from .render import build_date, environment, epub_documents, epub_stylesheet, unmoved_print_html
 
 XHTML = "application/xhtml+xml"
 COVER_IMAGE = "images/cover.png"
@@ -32,30 +40,41 @@ def id_files(book: Book) -> dict[str, str]:
     return file_of
 
 
-def epub_bodies(book: Book, file_of: dict[str, str]) -> dict[str, str]:
+def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None) -> dict[str, str]:
     """Each division's body as XHTML, with links to other divisions pointed at their files."""
     bodies = {}
+    env = environment()
+    images = image_files(book, "epub") if images is None else images
     for division in book.divisions:
         body = copy.deepcopy(division.body)
+        expand_figures(body, book, env, charts)
+        expand_images(body, book, env, images)
         for link in body.iter("a"):
             href = link.get("href", "")
             target = href[1:] if href.startswith("#") else None
             if target and file_of.get(target, division.file_name) != division.file_name:
                 link.set("href", f"{file_of[target]}#{target}")
             classes = (link.get("class") or "").split()
+            # epub:type for reading systems, with its DPUB-ARIA role for assistive technology
             if "noteref" in classes:
                 link.set("data-epub-type", "noteref")
+                link.set("role", "doc-noteref")
             elif "glossterm" in classes:
                 link.set("data-epub-type", "glossref")
+                link.set("role", "doc-glossref")
         bodies[division.id] = inner_xhtml(body)     # data-epub-type becomes epub:type later
     return bodies
 
 
-def assemble(book: Book) -> epub.EpubBook:
+def assemble(book: Book, edition: Edition | None = None, pages: PageList | None = None) -> epub.EpubBook:
+    """The EPUB of ``book`` in ``edition`` (the whole book, or a packet); ``pages``, the page
+    list of that edition's PDF, adds page-break markers, the nav's page-list and the
+    pageBreakSource naming that edition."""
     meta = book.config
+    edition = edition or reader_edition(meta)
     ebook = epub.EpubBook()
-    ebook.set_identifier(meta.identifier)
-    ebook.set_title(meta.title)
+    ebook.set_identifier(edition.identifier)
+    ebook.set_title(edition.packet.title if edition.packet else meta.title)
     ebook.set_language(meta.language)
     ebook.add_author(meta.creator)
     ebook.add_metadata("DC", "rights",
@@ -67,16 +86,26 @@ def assemble(book: Book) -> epub.EpubBook:
         ebook.add_metadata("DC", "publisher", meta.publisher)
     if meta.subtitle:
         ebook.add_metadata("DC", "description", meta.subtitle)
+    for prop, value in describe(book, pages).properties():
+        ebook.add_metadata(None, "meta", value, {"property": prop})
+    if pages and pages.markers:
+        ebook.add_metadata(None, "meta", pages.source, {"property": "pageBreakSource"})
 
     ebook.add_item(epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
                                  content=epub_stylesheet().encode()))
+    expand_notes(book, environment())
+    charts = chart_files(book, "epub")
     for figure in book.figures:
-        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=figure.image_name,
-                                     media_type="image/svg+xml", content=figure.svg_epub.read_bytes()))
+        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=image_name(charts[figure.id]),
+                                     media_type="image/svg+xml", content=read_allowed(charts[figure.id], meta.root)))
+    images = image_files(book, "epub")
+    for path, name in sorted(set(images.values())):       # one file may be shown twice
+        ebook.add_item(epub.EpubItem(uid="img-" + path.stem, file_name=name, media_type=media_type(path),
+                                     content=read_allowed(path, meta.root)))
     cover = draw_cover(meta)
-    ebook.set_cover(COVER_IMAGE, cover.read_bytes(), create_page=False)
+    ebook.set_cover(COVER_IMAGE, read_allowed(cover, meta.root), create_page=False)
     file_of = id_files(book)
-    docs = epub_documents(book, epub_bodies(book, file_of), file_of, cover_image=COVER_IMAGE)
+    docs = epub_documents(book, epub_bodies(book, file_of, charts, images), file_of, cover_image=COVER_IMAGE, pages=pages)
     items = {}
     for name, xhtml in docs.items():
         item = epub.EpubItem(uid=name.removesuffix(".xhtml"), file_name=name, media_type=XHTML,
@@ -92,14 +121,38 @@ def assemble(book: Book) -> epub.EpubBook:
     return ebook
 
 
-def write_epub(book: Book, target: Path) -> Path:
-    ebook = assemble(book)
+def write_epub(book: Book, target: Path, edition: Edition | None = None, pages: PageList | None = None) -> Path:
+    """Write the EPUB; its page numbers are those of ``pages`` or, by default, of the
+    edition's own PDF (cached by the text's hash: laid out only when the text changed)."""
+    edition = edition or reader_edition(book.config)
+    ebook = assemble(book, edition, pages if pages is not None else edition_pages(book, edition))
     when = build_date(book)
     options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
     with atomic_path(target) as tmp:
-        epub.write_epub(str(tmp), ebook, options)
+        writer = _Writer(str(tmp), ebook, options)
+        writer.process()
+        writer.write()
         _pin_timestamps(tmp, when.timetuple()[:6])
     return target
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, declaring the book's language on the package element too
+    (xml:lang, where DAISY Ace looks for it)."""
+
+    def _write_opf_file(self, root):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
+
+
+def edition_pages(book: Book, edition: Edition) -> PageList:
+    """The page list of the edition's PDF: cached, or from a layout (WeasyPrint imported only then)."""
+    def lay_out():
+        from .pdf import final_layout
+        document, _, printed = final_layout(book, edition)
+        return document, printed.folios
+
+    return page_list(book, pagelist.edition_name(book, edition), unmoved_print_html(book, edition), lay_out)
 
 
 def _pin_timestamps(path: Path, date_time: tuple) -> None:

@@ -1,9 +1,8 @@
 """Figures: charts drawn from numbers declared in book/figures/*.yaml.
 
-Each chart is drawn once with matplotlib as a vector SVG in the book's typeface and
-cached by a hash of its data and style; the same file goes into the PDF and the EPUB.
-A figure is placed after the paragraph its numbers come from, numbered by chapter
-("Figure 6.1"), and cites its source in a footnote.
+This pass only computes: a figure is placed after the paragraph its numbers come from,
+numbered by chapter (6.1), given a data table and a source note. The renderers draw its
+chart (charts.py) and set it through a template (expand.py).
 """
 
 from __future__ import annotations
@@ -13,14 +12,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, ids
+from . import ids
 from .config import YamlDoc, load_yaml
 from .errors import ConfigError
 from .matching import normalise
+from .words import words
 
 FIGURES_DIR = "figures"
-STYLE_VERSION = "2"            # bump when the drawing code changes, to refresh the cache
-WIDTH_IN, HEIGHT_IN = 4.4, 2.7
 KINDS = {"proportion", "bars", "range", "timeline"}
 
 
@@ -37,8 +35,7 @@ class Figure:
     file: Path
     line: int | None
     number: str = ""                 # "6.1", set when placed
-    svg: Path | None = None          # the chart for print: text as text, set in the book's fonts
-    svg_epub: Path | None = None     # the chart for e-readers: text as outlines, no font needed
+    note_id: str = ""                # its source note, set when placed
     title_html: str = ""
     caption_html: str = ""
     source_html: str = ""
@@ -48,10 +45,6 @@ class Figure:
     def element_id(self) -> str:
         return f"fig-{self.id}"
 
-    @property
-    def image_name(self) -> str:
-        """Path of the SVG relative to the document: figures/<file> in both outputs."""
-        return f"{FIGURES_DIR}/{self.svg.name}"
 
 
 def load_figures(book_dir: Path) -> list[Figure]:
@@ -110,22 +103,25 @@ def _validate_chart(doc: YamlDoc, chart: dict) -> None:
 
 # ------------------------------------------------------------------ data tables
 
-def data_table(figure: Figure) -> dict:
-    """The chart's numbers as a table, for readers who cannot see the chart."""
+def data_table(figure: Figure, language: str = "en") -> dict:
+    """The chart's numbers as a table, for readers who cannot see the chart. Every column,
+    the rows' labels included, has a heading (a screen reader announces it with each cell)."""
     chart = figure.chart
     kind = chart["kind"]
+    w = words(language)["table"]
+    row_heading = str(chart.get("row_heading") or words(language)["row_headings"].get(kind, ""))
     if kind == "proportion":
-        return {"columns": ["", "Removed", "Holding the rank", "Share"],
+        return {"columns": [row_heading, w["removed"], w["holding_rank"], w["share"]],
                 "rows": [[r["label"], f"{r['part']:,}", f"{r['whole']:,}",
                           f"{100 * r['part'] / r['whole']:.0f}%"] for r in chart["rows"]]}
     if kind == "bars":
-        return {"columns": [""] + [s["name"] for s in chart["series"]],
+        return {"columns": [row_heading] + [s["name"] for s in chart["series"]],
                 "rows": [[c] + [_number(s["values"][i]) for s in chart["series"]]
                          for i, c in enumerate(chart["categories"])]}
     if kind == "range":
-        return {"columns": ["Source", "Low", "High"],
+        return {"columns": [w["source"], w["low"], w["high"]],
                 "rows": [[r["label"], f"{r['low']:,}", f"{r['high']:,}"] for r in chart["rows"]]}
-    return {"columns": ["Period", "From", "To"],
+    return {"columns": [w["period"], w["from"], w["to"]],
             "rows": [[r["label"], _month(r["start"]), _month(r["end"])] for r in chart["rows"]]}
 
 
@@ -145,137 +141,6 @@ def _year_month(value) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-# ------------------------------------------------------------------ drawing
-
-def draw(figure: Figure, text: str = "text") -> Path:
-    """The figure's SVG, from the cache when its data and style are unchanged.
-
-    ``text="text"`` keeps labels as text (print: WeasyPrint sets them in the book's
-    @font-face fonts, and they can be searched); ``"path"`` turns them into outlines
-    (EPUB: a reading system may lack the font).
-    """
-    digest = cache.key(figure.chart, WIDTH_IN, HEIGHT_IN, STYLE_VERSION, text, length=12)
-    target = cache.path("print" if text == "text" else "epub", FIGURES_DIR, f"{figure.id}-{digest}.svg")
-    if not target.exists():
-        cache.write_text(target, _render_svg(figure, text))
-    return target
-
-
-def _render_svg(figure: Figure, text: str) -> str:
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    _use_book_font(plt)
-    plt.rcParams["svg.fonttype"] = "none" if text == "text" else "path"
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
-    DRAWERS[figure.chart["kind"]](ax, figure.chart)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout(pad=0.4)
-    out = io.StringIO()
-    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
-    # EPUB wants no external DTD in SVG documents
-    return re.sub(r"<!DOCTYPE[^>]*>\s*", "", out.getvalue())
-
-
-def _use_book_font(plt) -> None:
-    from matplotlib import font_manager
-
-    from .fonts import variable_font
-
-    font_manager.fontManager.addfont(str(variable_font()))
-    plt.rcParams.update({
-        "font.family": "EB Garamond", "font.size": 8.5, "svg.fonttype": "path", "svg.hashsalt": "book",
-        "axes.edgecolor": "#333333", "axes.linewidth": 0.6, "xtick.major.width": 0.6,
-        "ytick.major.width": 0.6, "xtick.color": "#333333", "ytick.color": "#333333",
-        "axes.labelcolor": "#222222", "legend.frameon": False,
-    })
-
-
-GREYS = ["#3a3a3a", "#a5a5a5", "#6b6b6b", "#d0d0d0"]
-
-
-def _proportion(ax, chart) -> None:
-    rows = list(reversed(chart["rows"]))
-    labels = [r["label"] for r in rows]
-    shares = [100 * r["part"] / r["whole"] for r in rows]
-    ax.barh(labels, [100] * len(rows), color="#e4e4e4", height=0.62)
-    ax.barh(labels, shares, color=GREYS[0], height=0.62)
-    for i, r in enumerate(rows):
-        ax.text(101, i, f"{r['part']} of {r['whole']}", va="center", fontsize=8)
-    ax.set_xlim(0, 118)
-    ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel(chart.get("unit", ""))
-    ax.tick_params(axis="y", length=0)
-
-
-def _bars(ax, chart) -> None:
-    categories, series = chart["categories"], chart["series"]
-    width = 0.8 / len(series)
-    for n, s in enumerate(series):
-        xs = [i + (n - (len(series) - 1) / 2) * width for i in range(len(categories))]
-        bars = ax.bar(xs, s["values"], width * 0.92, label=s["name"], color=GREYS[n % len(GREYS)])
-        ax.bar_label(bars, labels=[_number(v) for v in s["values"]], fontsize=7.5, padding=1.5)
-    ax.set_xticks(range(len(categories)), categories)
-    ax.set_ylabel(chart.get("unit", ""))
-    ax.yaxis.set_major_formatter(matplotlib_formatter())
-    ax.margins(y=0.15)
-    ax.legend(fontsize=8, loc="upper right")
-
-
-def matplotlib_formatter():
-    from matplotlib.ticker import FuncFormatter
-    return FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v >= 1000 or v == int(v) else f"{v:g}")
-
-
-def _range(ax, chart) -> None:
-    rows = list(reversed(chart["rows"]))
-    for i, r in enumerate(rows):
-        if r["low"] == r["high"]:
-            ax.plot([r["low"]], [i], marker="D", color=GREYS[0], markersize=4.5)
-        else:
-            ax.plot([r["low"], r["high"]], [i, i], color=GREYS[0], linewidth=5, solid_capstyle="butt")
-    ax.set_yticks(range(len(rows)), [r["label"] for r in rows])
-    if chart.get("log"):
-        from matplotlib.ticker import LogLocator, NullFormatter
-        ax.set_xscale("log")
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.xaxis.set_major_formatter(matplotlib_formatter())
-    ax.tick_params(axis="x", labelsize=7.5)
-    ax.set_xlabel(chart.get("unit", ""))
-    ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-    ax.set_axisbelow(True)
-
-
-def _timeline(ax, chart) -> None:
-    import matplotlib.dates as mdates
-
-    rows = list(reversed(chart["rows"]))
-    for i, r in enumerate(rows):
-        start = dt.date(*_year_month(r["start"]), 1)
-        end_year, end_month = _year_month(r["end"])
-        end = dt.date(end_year + end_month // 12, end_month % 12 + 1, 1)     # to the end of that month
-        ax.barh(i, mdates.date2num(end) - mdates.date2num(start), left=mdates.date2num(start),
-                color=GREYS[i % 2 * 2], height=0.55)
-    ax.set_yticks(range(len(rows)), [r["label"] for r in rows])
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 7]))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=7.5)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-    ax.set_axisbelow(True)
-
-
-DRAWERS = {"proportion": _proportion, "bars": _bars, "range": _range, "timeline": _timeline}
-
-
 # ------------------------------------------------------------------ placing
 
 def paragraph_after(figure: Figure, body):
@@ -289,41 +154,39 @@ def paragraph_after(figure: Figure, body):
 
 
 def place_figures(book) -> None:
-    """Insert each figure after the paragraph its numbers come from; number them by chapter;
-    draw the charts; give each its source note."""
+    """Mark the place of each figure after the paragraph its numbers come from; number the
+    figures by chapter; give each its data table and its source note. The renderers draw
+    the charts and expand each placeholder (<figure data-figure>) through a template."""
     from lxml import html
 
     from .model import Note
-    from .render import environment
+    from .notes import noteref
+    from .placement import introduces
 
-    template = environment().get_template("shared/figure.html.j2")
     by_source = {d.source.resolve(): d for d in book.chapters}
-    placed = {}
+    by_id = {figure.id: figure for figure in book.figures}
     for figure in book.figures:
         division = by_source.get(figure.chapter.resolve())
         if division is None:
             raise ConfigError(f"chapter '{figure.chapter.name}' is not one of the book's chapters",
                               figure.file, figure.line)
         anchor = paragraph_after(figure, division.body)
-        placeholder = html.Element("figure", {"data-figure": figure.id})
+        while introduces(anchor):           # never between "… four periods:" and its list
+            anchor = anchor.getnext()
+        figure.note_id = ids.figure_source_note(division.id, figure.id)
+        placeholder = html.Element("figure", {"data-figure": figure.id, "id": figure.element_id})
+        placeholder.append(noteref(figure.note_id))      # numbered with the chapter's other notes
         anchor.addnext(placeholder)
         placeholder.tail, anchor.tail = anchor.tail, None
-        placed[figure.id] = (figure, division)
     ordered = []
     for division in book.chapters:
-        for n, slot in enumerate(division.body.iter("figure"), 1):
-            figure, _ = placed[slot.get("data-figure")]
+        slots = [slot for slot in division.body.iter("figure") if slot.get("data-figure") in by_id]
+        for n, slot in enumerate(slots, 1):
+            figure = by_id[slot.get("data-figure")]
             figure.number = f"{division.number}.{n}"
-            figure.svg = draw(figure, "text")
-            figure.svg_epub = draw(figure, "path")
-            figure.table = data_table(figure)
-            note_id = ids.figure_source_note(division.id, figure.id)
-            rendered = html.fragment_fromstring(template.render(f=figure, note_id=note_id))
-            rendered.tail = slot.tail
-            slot.getparent().replace(slot, rendered)
-            source = html.fragment_fromstring(f"<p>{figure.source_html}</p>")
+            figure.table = data_table(figure, book.config.language)
             content = html.Element("div")
-            content.append(source)
-            division.notes.append(Note(note_id, "source", content))
+            content.append(html.fragment_fromstring(f"<p>{figure.source_html}</p>"))
+            division.notes.append(Note(figure.note_id, "source", content))
             ordered.append(figure)
     book.figures = ordered

@@ -83,7 +83,7 @@ class Stamps:
     def __init__(self, book_dir: Path, out_dir: Path):
         self.out_dir = Path(out_dir).resolve()
         self.digest = inputs_digest(book_dir)
-        self.fresh: dict[str, Path] = {}
+        self.fresh: dict[str, list[Path]] = {}
 
     def _stamp(self, fmt: str) -> Path:
         return cache.path("outputs", f"{cache.key(str(self.out_dir), fmt, length=20)}.json")
@@ -94,21 +94,22 @@ class Stamps:
         todo = []
         for fmt in formats:
             stamp = cache.read_json(self._stamp(fmt), {})
-            target = Path(stamp.get("file", ""))
-            if stamp.get("digest") == self.digest and _signature(target) == stamp.get("signature"):
-                self.fresh[fmt] = target
+            files = stamp.get("files") or []
+            if (stamp.get("digest") == self.digest and files
+                    and all(_signature(Path(f["file"])) == f["signature"] for f in files)):
+                self.fresh[fmt] = [Path(f["file"]) for f in files]
             else:
                 todo.append(fmt)
         return todo
 
-    def record(self, fmt: str, target: Path) -> None:
-        target = Path(target).resolve()
-        cache.write_json(self._stamp(fmt), {"digest": self.digest, "file": str(target),
-                                            "signature": _signature(target)})
+    def record(self, fmt: str, targets: list[Path]) -> None:
+        """Stamp the files one format wrote (a print edition is a PDF and its cover)."""
+        files = [{"file": str(Path(t).resolve()), "signature": _signature(Path(t).resolve())} for t in targets]
+        cache.write_json(self._stamp(fmt), {"digest": self.digest, "files": files})
 
-    def outputs(self, formats, written: dict[str, Path]) -> Outputs:
-        paths = [written.get(fmt) or self.fresh[fmt] for fmt in formats]
-        return Outputs(paths, unchanged=[self.fresh[f] for f in formats if f not in written])
+    def outputs(self, formats, written: dict[str, list[Path]]) -> Outputs:
+        paths = [p for fmt in formats for p in (written[fmt] if fmt in written else self.fresh[fmt])]
+        return Outputs(paths, unchanged=[p for f in formats if f not in written for p in self.fresh[f]])
 
 
 def _signature(target: Path) -> list[int] | None:

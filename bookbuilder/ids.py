@@ -9,6 +9,7 @@ of taking ids apart themselves.
 from __future__ import annotations
 
 import re
+import uuid
 
 TRANSLIT = "-tn-"
 SOURCE = "-src-"
@@ -30,6 +31,11 @@ def term_of_translit_note(note_id: str) -> str | None:
 
 def figure_source_note(division_id: str, figure_id: str) -> str:
     return f"{division_id}{SOURCE}{figure_id}"
+
+
+def image(division_id: str, n: int) -> str:
+    """The author's n-th image in a division (a figure, or an image inline in the text)."""
+    return f"{division_id}-img{n}"
 
 
 def note_ref(note_id: str) -> str:
@@ -59,6 +65,21 @@ def glossary_use(division_id: str, entry_id: str, n: int) -> str:
     return f"{division_id}-{entry_id}-{n}"
 
 
+def index_subentry(entry_id: str, n: int) -> str:
+    """The n-th sub-entry of an index entry."""
+    return f"{entry_id}-{n}"
+
+
+def glossary_definition(entry_id: str) -> str:
+    return f"{entry_id}-def"
+def register_entry(term_id: str) -> str:
+    return f"reg-{term_id}"
+
+
+def register_use(division_id: str, term_id: str, n: int) -> str:
+    return f"{division_id}-reg-{term_id}-{n}"
+
+
 def heading(division_id: str, n: int) -> str:
     return f"{division_id}-h{n}"
 
@@ -75,3 +96,15 @@ def page_marker(label: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
+def xmp_document_id(book_identifier: str, edition: str) -> str:
+    """The XMP DocumentID of one edition's PDF: the same for every build of that edition
+    (WeasyPrint would stamp a random one), different for the reader's, print and cover PDFs."""
+    return f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book_identifier}#{edition}')}"
+
+
+def xmp_instance_id(book_identifier: str, edition: str, modified: str) -> str:
+    """The XMP InstanceID: one per edition and build date, so a rebuild of the same text on
+    the same date is the same instance."""
+    return f"xmp.iid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book_identifier}#{edition}@{modified}')}"

@@ -11,18 +11,25 @@ import pypandoc
 from lxml import html
 
 from .config import BookConfig, load_config
+from .editions import WHOLE_BOOK, Selection
 from .errors import ManuscriptError
 from .model import Book, Division, inner_html
 from .figures import load_figures
+from .images import police_images
+from .words import words
+from .sanitize import check_source, clean_body
 from .index import load_index
 from .terms import load_glossary, load_russian_terms
 from .translit import Scheme
 
 # Pandoc Markdown with typographic quotes and dashes; raw HTML and TeX are not manuscript syntax.
-PANDOC_FROM = "markdown+smart-raw_html-raw_tex-tex_math_dollars"
+# Raw attributes (`<b>`{=html}) would let HTML through: off too (README, "Raw HTML").
+PANDOC_FROM = "markdown+smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
 
 
-def read_book(book_dir: Path) -> Book:
+def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
+    """The document model of the divisions ``selection`` holds (by default the whole book).
+    Chapters keep the book's numbers whatever is left out."""
     config = load_config(book_dir)
     divisions = []
     chapter_number = 0
@@ -31,10 +38,14 @@ def read_book(book_dir: Path) -> Book:
         if entry.kind == "chapter":
             chapter_number += 1
             number = chapter_number
-        divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
+        if selection.includes(entry):
+            divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
+            police_images(divisions[-1].body, entry.file, config.root, words(config.language)["image_missing"])
+    left_out = {e.file.resolve() for e in config.divisions if not selection.includes(e)}
+    figures = [f for f in load_figures(book_dir) if f.chapter.resolve() not in left_out]
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
-                index=load_index(book_dir), figures=load_figures(book_dir),
-                scheme=Scheme(config.transliteration))
+                index=load_index(book_dir), figures=figures,
+                scheme=Scheme(config.transliteration), selection=selection)
     _format_data_text(book)
     return book
 
@@ -42,7 +53,7 @@ def read_book(book_dir: Path) -> Book:
 def _format_data_text(book: Book) -> None:
     """Glossary definitions and term glosses are Markdown too: typographic quotes, emphasis."""
     fields = [(entry, "definition") for entry in book.glossary] + [
-        (term, name) for term in book.terms for name in ("english", "gloss")] + [
+        (term, name) for term in book.terms for name in ("english", "gloss", "who")] + [
         (figure, name) for figure in book.figures for name in ("title", "caption", "source")]
     converted = markdown_snippets([getattr(obj, name) for obj, name in fields])
     for (obj, name), text in zip(fields, converted):
@@ -80,7 +91,9 @@ def markdown_to_html(path: Path, id_prefix: str) -> str:
 
 
 def read_division(path: Path, div_id: str, kind: str, role: str, number: int | None) -> Division:
+    check_source(path)
     body = html.fragment_fromstring(markdown_to_html(path, div_id) or "<p></p>", create_parent="div")
+    clean_body(body, path)
     h1 = body.find("h1")
     if h1 is None:
         raise ManuscriptError("the file has no title heading", path, 1,

@@ -24,12 +24,13 @@ EPUB_TYPES = {
     "bibliography": "bibliography",
     "glossary": "glossary",
     "index": "index",
+    "register": "appendix",
     "front": "frontmatter",
     "back": "backmatter",
 }
 # ARIA roles (DPUB-ARIA) for the same parts, where one exists.
 ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "glossary": "doc-glossary",
-              "index": "doc-index", "transliteration": "doc-preface"}
+              "index": "doc-index", "transliteration": "doc-preface", "register": "doc-appendix"}
 
 
 def inner_html(element) -> str:
@@ -57,8 +58,10 @@ class Note:
 
     id: str                      # id of the note; its reference in the text is id + "-ref"
     kind: str
-    content: html.HtmlElement    # <div> holding the note's paragraphs
+    content: html.HtmlElement | None  # <div> holding the note's paragraphs; None until a renderer
+                                      # expands a generated note from its data
     number: int = 0              # per chapter, in reading order
+    data: dict | None = None     # what a generated note says (e.g. the term of a transliteration note)
 
     @property
     def ref_id(self) -> str:
@@ -84,6 +87,8 @@ class Division:
     headings: list[Heading] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     generated: bool = False      # made by the builder (glossary, index...), rendered by a template
+    figure_moves: dict = field(default_factory=dict)   # print only: figure id -> blocks set after (placement.py)
+    respaced: dict = field(default_factory=dict)       # print only: paragraph key -> respacing (linebreaks.py)
 
     @property
     def epub_type(self) -> str:
@@ -106,9 +111,12 @@ class Book:
     glossary: list = field(default_factory=list)    # GlossaryEntry, from glossary.yaml
     index: list = field(default_factory=list)       # index.IndexEntry, from index.yaml
     figures: list = field(default_factory=list)     # figures.Figure, from figures/*.yaml
+    images: list = field(default_factory=list)      # images.Image: the author's own, in reading order
     index_unused: list = field(default_factory=list)  # entries that matched nothing (for the checker)
     scheme: object = None                            # translit.Scheme named in book.yaml
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
+    selection: object = None                         # editions.Selection the model was read from
+    register: list = field(default_factory=list)     # register.RegisterEntry: people named, when not in notes
 
     @property
     def chapters(self) -> list[Division]:
@@ -121,6 +129,12 @@ class Book:
     @property
     def back(self) -> list[Division]:
         return [d for d in self.divisions if d.kind == "back"]
+
+    @property
+    def listed_figures(self) -> list:
+        """Charts and the author's numbered image figures in reading order (the List of Figures)."""
+        numbered = self.figures + [i for i in self.images if i.number]
+        return sorted(numbered, key=lambda f: tuple(int(n) for n in f.number.split(".")))
 
     def division(self, role: str) -> Division | None:
         return next((d for d in self.divisions if d.role == role), None)

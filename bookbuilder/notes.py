@@ -59,15 +59,22 @@ def _drop_keeping_tail(el) -> None:
     parent.remove(el)
 
 
+def note_refs(root):
+    """(element, note id) for every note reference under ``root``, in reading order: the
+    one way every stage finds them."""
+    for ref in root.iter("a"):
+        if "noteref" in (ref.get("class") or "").split():
+            yield ref, ref.get("href", "")[1:]
+
+
 def number_notes(division: Division) -> None:
     """Number notes 1, 2, 3… in reading order within the division; order the list to match."""
     by_id = {note.id: note for note in division.notes}
     ordered = []
-    for ref in division.body.iter("a"):
-        if "noteref" in (ref.get("class") or "").split():
-            note = by_id.get(ref.get("href", "")[1:])
-            if note is not None:
-                note.number = len(ordered) + 1
-                ref.text = str(note.number)
-                ordered.append(note)
+    for ref, note_id in note_refs(division.body):
+        note = by_id.get(note_id)
+        if note is not None:
+            note.number = len(ordered) + 1
+            ref.text = str(note.number)
+            ordered.append(note)
     division.notes = ordered

@@ -13,10 +13,12 @@ from pathlib import Path
 from weasyprint import HTML
 
 from .errors import RenderError
+from .editions import Edition, reader_edition
+from .fetcher import BookFetcher
 from .model import Book
-from . import cache, ids, repairs
+from . import cache, ids, pagelist, placement, repairs
 from .pages import PageMap
-from .render import print_html
+from .render import print_html, unmoved_print_html
 
 log = logging.getLogger("bookbuilder")
 
@@ -25,14 +27,16 @@ MAX_NOTE_REPAIRS = 3
 
 
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-           draft: bool = False):
+           draft: bool = False, edition: Edition | None = None):
     """Lay the book out; the result's pages carry the anchors of every element id."""
-    return render(print_html(book, page_map, new_page_notes, draft))
+    return render(print_html(book, page_map, new_page_notes, draft, edition), book.config.root)
 
 
-def render(source: str):
+def render(source: str, book_root: Path):
+    """Lay out print HTML; WeasyPrint fetches only what the restricted fetcher allows."""
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
-    return HTML(string=source, base_url=str(cache.path("print")) + "/").render()
+    return HTML(string=source, base_url=str(cache.path("print")) + "/",
+                url_fetcher=BookFetcher(book_root)).render()
 
 
 def page_map_of(book: Book, document) -> PageMap:
@@ -45,13 +49,14 @@ def body_pages(book: Book, page_map: PageMap) -> dict[str, int]:
     return {d.id: page_map.page_of.get(d.id) for d in book.front + book.chapters}
 
 
-def final_layout(book: Book):
+def final_layout(book: Book, edition: Edition | None = None):
     """Lay out, read the pages, lay out again with the page numbers filled in.
     Returns the printed document and the page maps of the last layout without page
-    numbers and of the printed one.
+    numbers and of the printed one. The edition's variant changes only the stylesheet of
+    the printed layout, never where the text falls: the body check below proves it.
     """
-    first, repaired = draft_pages(book)
-    document = layout(book, first, frozenset(repaired))
+    first, repaired = draft_pages(book, edition)
+    document = layout(book, first, frozenset(repaired), edition=edition)
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",
@@ -61,42 +66,50 @@ def final_layout(book: Book):
     return document, first, second
 
 
-def draft_pages(book: Book) -> tuple[PageMap, set[str]]:
+def draft_pages(book: Book, edition: Edition | None = None) -> tuple[PageMap, set[str]]:
     """The page map of the body, and the notes whose blocks start a new page.
 
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
     """
-    repaired = repairs.remembered(book)
-    first = draft_map(book, repaired)
+    repaired = repairs.remembered(book, edition)
+    first = draft_map(book, repaired, edition)
     for _ in range(MAX_NOTE_REPAIRS):
         apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
         if not apart:
             break
         repaired |= apart
-        first = draft_map(book, repaired)
-    repairs.remember(book, repaired)
+        first = draft_map(book, repaired, edition)
+    repairs.remember(book, repaired, edition)
     return first, repaired
 
 
-def draft_map(book: Book, repaired: set[str]) -> PageMap:
+def draft_map(book: Book, repaired: set[str], edition: Edition | None = None) -> PageMap:
     """The page map of a draft layout, remembered by a hash of the draft's HTML: the
     same body text (and fonts, figures, styles, all named in it) lands on the same
     pages, so a rebuild whose body did not change lays the book out once, not twice."""
-    source = print_html(book, new_page_notes=frozenset(repaired), draft=True)
-    remembered = cache.path("layout", f"pages-{cache.key(source, length=20)}.json")
+    moves = placement.Moves(book, lambda: print_html(book, draft=True, edition=edition))
+    moves.restore()                       # figures as the last layout of this text placed them
+
+    def draft():
+        return print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
+
+    remembered = cache.path("layout", f"pages-{cache.key(placement.REPAIRS, draft(), length=20)}.json")
     saved = cache.read_json(remembered)
     if saved:
         return PageMap(saved["page_of"], saved["folios"])
-    page_map = page_map_of(book, render(source))
-    cache.write_json(remembered, {"page_of": page_map.page_of, "folios": page_map.folios})
+    # figures are moved to fill the pages of the draft (placement.py), then remembered
+    document = moves.fill_pages(lambda: render(draft(), book.config.root))
+    page_map = page_map_of(book, document)
+    cache.write_json(cache.path("layout", f"pages-{cache.key(placement.REPAIRS, draft(), length=20)}.json"),
+                     {"page_of": page_map.page_of, "folios": page_map.folios})
     return page_map
 
 
-def final_html(book: Book) -> str:
+def final_html(book: Book, edition: Edition | None = None) -> str:
     """The print HTML of the printed layout (what the benchmark's floor renders)."""
-    first, repaired = draft_pages(book)
-    return print_html(book, first, frozenset(repaired))
+    first, repaired = draft_pages(book, edition)
+    return print_html(book, first, frozenset(repaired), edition=edition)
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:
@@ -121,12 +134,18 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
     return [problem for _, problem in misplaced(book, page_map)]
 
 
-def write_pdf(book: Book, target: Path) -> Path:
-    document, _, _ = final_layout(book)
+def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
+    edition = edition or reader_edition(book.config)
+    document, _, printed = final_layout(book, edition)
+    # the EPUB's page numbers follow this edition's pages: read them now, for free
+    pagelist.remember(book, document, printed.folios, pagelist.edition_name(book, edition),
+                      unmoved_print_html(book, edition))
     tag_languages()
     with cache.atomic_path(target) as tmp:
-        # a tagged PDF: structure for screen readers, and the language of every Russian span
-        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True)
+        # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian
+        # span, figures with their alt text) that declares itself and displays its title
+        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True,
+                           pdf_variant="pdf/ua-1")
     return target
 
 

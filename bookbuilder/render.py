@@ -8,6 +8,7 @@ rewriting here is format-specific: notes become CSS footnotes in print, and
 from __future__ import annotations
 
 import copy
+import functools
 from importlib import resources
 import datetime as dt
 from dataclasses import dataclass
@@ -19,16 +20,27 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from lxml import etree, html
 from markupsafe import Markup
 
-from . import ids
+from . import ids, print_profile
 from .fonts import book_fonts
+from .config import TRIM_INCHES
 from .model import Book, Division, inner_html
 from .pages import PageMap
+from .editions import PRINT, Edition, reader_edition
+from .expand import chart_files, expand_figures, expand_notes
+from .imagefiles import expand_images, image_files
+from .notes import note_refs
+from .words import words
+from .linebreaks import punctuation_into_marks, respace
+from .placement import apply_moves, moved_figure
+from .pagelist import PageList, PageMarker, insert_markers
 
-TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
+NUMBER_RANGE = re.compile(r"\d+–\d+")
 
 
+@functools.lru_cache(maxsize=1)
 def environment() -> Environment:
+    """One template environment per process: templates are compiled once."""
     env = Environment(
         loader=PackageLoader("bookbuilder", "templates"),
         autoescape=select_autoescape(["html", "xhtml", "j2"]),
@@ -37,8 +49,27 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["markup"] = Markup
+    env.filters["keep_ranges"] = keep_ranges
     env.globals["ids"] = ids
+    env.filters["chapter_ranges"] = chapter_ranges
     return env
+
+
+def chapter_ranges(numbers) -> str:
+    """[2, 3, 4, 7] -> '2–4, 7'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def keep_ranges(fragment: str) -> Markup:
+    """HTML with every number range (1937–38) kept on one line: a title wrapped after
+    its en dash leaves the range's end alone at the head of a line."""
+    return Markup(NUMBER_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(fragment)))
 
 
 def build_date(book: Book) -> dt.datetime:
@@ -56,6 +87,7 @@ def common_context(book: Book) -> dict:
         "meta": book.config,
         "modified": build_date(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "year": book.config.edition_date.year,
+        "words": words(book.config.language),
     }
 
 
@@ -68,7 +100,7 @@ class Link:
 
 
 def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-               draft: bool = False) -> str:
+               draft: bool = False, edition: Edition | None = None) -> str:
     """One HTML document holding the whole print book.
 
     ``page_map`` (from a first layout) turns element ids into page references; before
@@ -76,8 +108,15 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     note in ``new_page_notes`` starts a new page (a remedy for a note WeasyPrint set apart
     from its call). A ``draft`` leaves the generated back matter (glossary, index) empty:
     it comes after the body, so a layout that only reads the body's pages can skip it.
+    ``edition`` sets the variant (reader, print, packet) and page size; by default the reader's.
     """
     page_map = page_map or PageMap.empty()
+    edition = edition or reader_edition(book.config)
+    env = environment()
+    expand_notes(book, env)
+    charts = chart_files(book, "print")
+    images = image_files(book, "print", grey=edition.variant == PRINT)    # the print shop's ink is black
+    text = words(book.config.language)
 
     def locate(entry) -> list[Link]:
         return [Link(loc.label, f"#{loc.target}") for loc in page_map.locators(u.id for u in entry.uses)]
@@ -89,41 +128,91 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
 
     capacity = footnote_capacity(book)
     too_long = {n.id for d in book.divisions for n in long_notes(d, capacity)}
-    env = environment()
-    css = env.get_template("print/book.css.j2").render(
-        fonts=book_fonts(), page_size=book.config.page_size, meta=book.config)
-    return env.get_template("print/book.html.j2").render(
-        css=Markup(css), body=lambda d: Markup(print_body(d, too_long, new_page_notes)),
+
+    def body(division):
+        return Markup(division_print_html(book, division, edition, too_long, new_page_notes,
+                                          (env, charts, images, text)))
+
+    css = print_stylesheet(book, edition)
+    template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
+    return env.get_template(template).render(
+        css=Markup(css), body=body, edition=edition,
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}", draft=draft,
-        uses_label=lambda where: "Used on p." if len(where) == 1 and "–" not in where[0].label else "Used on pp.",
+        uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
+        else text["used_on_pages"],
         **common_context(book))
 
 
-def print_body(division: Division, continued: set[str] = frozenset(),
+def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
+    """The edition's print HTML without the layout's repairs (figures where the manuscript
+    puts them, no respaced paragraph): the same before and after a layout, so it keys what
+    depends on the text alone (the EPUB's page list)."""
+    repairs = {d.id: (d.figure_moves, d.respaced) for d in book.divisions}
+    for division in book.divisions:
+        division.figure_moves, division.respaced = {}, {}
+    try:
+        return print_html(book, edition=edition)
+    finally:
+        for division in book.divisions:
+            division.figure_moves, division.respaced = repairs[division.id]
+
+
+def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
+    """The print stylesheet of an edition: the reader's, the print shop's (bleed, crop marks,
+    CMYK ink: prepress.css.j2) or a packet's (packet.css.j2)."""
+    edition = edition or reader_edition(book.config)
+    return environment().get_template("print/book.css.j2").render(
+        fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
+        variant=edition.variant, words=words(book.config.language),
+        prepress=print_profile.stylesheet_context() if edition.variant == "print" else {})
+
+
+def division_print_html(book: Book, division: Division, edition: Edition | None = None,
+                        continued: set[str] = frozenset(), new_page_notes: frozenset = frozenset(),
+                        prepared: tuple | None = None) -> str:
+    """One division's body as print HTML: figures and images expanded, notes as footnotes.
+    ``prepared`` is (env, charts, images, words) when the caller has them already."""
+    edition = edition or reader_edition(book.config)
+    if prepared is None:
+        env = environment()
+        expand_notes(book, env)
+        prepared = (env, chart_files(book, "print"), image_files(book, "print", grey=edition.variant == PRINT),
+                    words(book.config.language))
+    env, charts, images, text = prepared
+    copied = copy.deepcopy(division.body)
+    expand_figures(copied, book, env, charts)
+    expand_images(copied, book, env, images)
+    return print_body(division, copied, text, continued, new_page_notes)
+
+
+def print_body(division: Division, body, text: dict, continued: set[str] = frozenset(),
                new_page_notes: frozenset = frozenset()) -> str:
     """The division's body with each note moved to its call site as a CSS footnote.
 
     WeasyPrint cannot split a footnote across pages: a note in ``continued`` keeps a
     short footnote that sends the reader to its full text at the end of the chapter.
     """
-    body = copy.deepcopy(division.body)
+    apply_moves(body, division.figure_moves)
+    punctuation_into_marks(body)
+    respace(body, division.respaced)
     notes = {note.id: note for note in division.notes}
-    for ref in list(body.iter("a")):
-        note = notes.get(ref.get("href", "")[1:]) if "noteref" in (ref.get("class") or "") else None
+    for ref, note_id in list(note_refs(body)):
+        note = notes.get(note_id)
         if note is None:
             continue
         footnote = html.Element("span", {"class": f"footnote {note.kind}", "id": note.id,
                                          "data-n": str(note.number)})
         if note.id in continued:
-            footnote.text = "This note is long: it is printed in full at the end of the chapter, page "
+            footnote.text = text["long_note"]
             link = etree.SubElement(footnote, "a", {"class": "continued-ref", "href": "#" + ids.note_full(note.id)})
             link.tail = "."
         else:
             for child in copy.deepcopy(note.content):
                 footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        _mark_block_with_notes(ref, new_page=note.id in new_page_notes)
+        # a figure moved to fill a page (placement.py) no longer stands where its note failed
+        _mark_block_with_notes(ref, new_page=note.id in new_page_notes and not moved_figure(ref, division.figure_moves))
         # an empty anchor at the call: the layout check compares its page with the note's
         call = html.Element("span", {"class": "fn-call", "id": ids.note_call(note.id)})
         ref.getparent().replace(ref, call)
@@ -136,6 +225,8 @@ def _mark_block_with_notes(el, new_page: bool = False) -> None:
         _add_class(ancestor, "has-notes")
         if new_page:
             block = ancestor.getparent() if ancestor.tag == "figcaption" else ancestor
+            while block.getprevious() is not None and block.getprevious().tag in ("h2", "h3", "h4", "h5", "h6"):
+                block = block.getprevious()         # a heading goes over with its text
             _add_class(block, "new-page")
         return
 
@@ -173,12 +264,15 @@ def _as_inline(block):
 # ------------------------------------------------------------------- EPUB
 
 def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
-                   cover_image: str | None = None) -> dict[str, str]:
+                   cover_image: str | None = None, pages: PageList | None = None) -> dict[str, str]:
     """File name -> XHTML for every EPUB content document.
 
     ``bodies`` maps division id -> body XHTML, ``file_of`` element id -> file name.
+    ``pages``: the print edition's page-break markers, put where each page begins, and
+    listed in the nav document's page-list.
     """
     env = environment()
+    markers = [m for m in pages.markers if m.division_id in {d.id for d in book.divisions}] if pages else []
     chapter_of = {d.id: d for d in book.divisions}
 
     def locate(entry) -> list[Link]:
@@ -201,8 +295,12 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
                                   f"{file_of[o.id]}#{o.id}"))
         return links
 
-    ctx = dict(common_context(book), locate=locate, index_locate=index_locate, uses_label=lambda where: "Used in chapter" + ("s" if len(where) > 1 else ""),
-               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}")
+    chapter_file = {d.id: d.file_name for d in book.divisions}
+    page_links = [Link(m.label, f"{chapter_file[m.division_id]}#{m.id}") for m in markers]
+    text = words(book.config.language)
+    ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
+               uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
+               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links)
     docs = {}
     if cover_image:
         docs["cover.xhtml"] = env.get_template("epub/cover.xhtml.j2").render(cover_image=cover_image, **ctx)
@@ -215,7 +313,21 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
     for division in book.divisions:
         docs[division.file_name] = division_template.render(
             division=division, body=Markup(bodies[division.id]), **ctx)
-    return {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+    docs = {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
+    marker_template = env.get_template("epub/pagebreak.xhtml.j2")
+    for division in book.divisions:
+        here = [m for m in markers if m.division_id == division.id]
+        if here:
+            docs[division.file_name] = with_page_markers(docs[division.file_name], here, marker_template)
+    return docs
+
+
+def with_page_markers(xhtml: str, markers: list[PageMarker], template) -> str:
+    """The content document with a page-break marker (epub/pagebreak.xhtml.j2) where each page begins."""
+    root = etree.fromstring(xhtml.encode("utf-8"))
+    insert_markers(root, markers, lambda m: etree.fromstring(template.render(marker=m)))
+    etree.cleanup_namespaces(root)
+    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True).decode("utf-8")
 
 
 def epub_stylesheet() -> str:

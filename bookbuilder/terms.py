@@ -31,6 +31,9 @@ class RussianTerm:
     line: int | None
     english_html: str = ""     # the text fields as typeset HTML (Markdown through Pandoc)
     gloss_html: str = ""
+    dates: str = ""            # names: life dates for the register of names ("1878–1953")
+    who: str = ""              # names: the register's line on who they were (default: the gloss)
+    who_html: str = ""
 
 
 @dataclass
@@ -103,7 +106,8 @@ def load_russian_terms(book_dir: Path) -> list[RussianTerm]:
         terms.append(RussianTerm(
             term_id, kind, _cyrillic(doc, entry, i, True), english, _forms(doc, entry, i, english),
             _text(doc, entry, i, "gloss", required=False), bool(entry.get("glossed_in_text", False)),
-            path, doc.line(i)))
+            path, doc.line(i), dates=_text(doc, entry, i, "dates", required=False),
+            who=_text(doc, entry, i, "who", required=False)))
     return terms
 
 

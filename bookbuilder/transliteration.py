@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lxml import html
-
 from . import ids
 from .matching import compile_forms, normalise, replace_matches
 from .model import Book, Note
 from .notes import noteref
-from .render import environment
+
+
+# which kinds of russian-terms.yaml entries get a note, for each `transliteration: notes:` choice;
+# people's names left out go to the register of names (register.py)
+NOTED_KINDS = {"all": {"term", "name", "place", "organisation"}, "terms": {"term", "place"}, "none": set()}
 
 
 @dataclass
@@ -25,11 +27,12 @@ class Spelling:
 
 def add_transliteration_notes(book: Book) -> int:
     """Insert one note per term, at its first occurrence in the chapters. Returns how many."""
-    if not book.terms:
+    kinds = NOTED_KINDS[book.config.transliteration_notes]
+    noted_terms = [term for term in book.terms if term.kind in kinds]
+    if not noted_terms:
         return 0
-    by_form = {normalise(form): term for term in book.terms for form in term.match}
+    by_form = {normalise(form): term for term in noted_terms for form in term.match}
     pattern = compile_forms(by_form)
-    template = environment().get_template("shared/translit-note.html.j2")
     noted: set[str] = set()
     for division in book.chapters:
         def mark(match, _el, division=division):
@@ -38,10 +41,9 @@ def add_transliteration_notes(book: Book) -> int:
                 return None
             noted.add(term.id)
             note_id = ids.translit_note(division.id, term.id)
-            content = html.fragment_fromstring(
-                template.render(term=term, scheme=book.scheme, romanised=book.scheme.romanise(term.cyrillic)),
-                create_parent="div")
-            division.notes.append(Note(note_id, "translit", content))
+            # data only: the renderers set the note's words through a template
+            division.notes.append(Note(note_id, "translit", None, data={
+                "term": term, "scheme": book.scheme, "romanised": book.scheme.romanise(term.cyrillic)}))
             return [match.group(0), noteref(note_id)]
         replace_matches(division.body, pattern, mark)
     return len(noted)

@@ -15,7 +15,7 @@ from typing import Callable
 
 import watchfiles
 
-from .build import build
+from .build import ALL_FORMATS, build
 from .errors import BookError
 
 FIRST = ("epub", "pdf")         # the e-book and the reader's PDF, before anything else
@@ -45,7 +45,7 @@ def rebuild(book_dir: Path, out_dir: Path, formats, say: Callable[[str], None]) 
         say(f"rebuilt {', '.join(written)} in {took:.1f} s" if written else f"{', '.join(phase)}: nothing changed")
 
 
-def watch(book_dir: Path, out_dir: Path, formats=("epub", "pdf"), say: Callable[[str], None] = print) -> int:
+def watch(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, say: Callable[[str], None] = print) -> int:
     """Watch ``book_dir`` until Ctrl-C; returns the exit code."""
     book_dir = Path(book_dir)
     try:

@@ -48,6 +48,31 @@ def real_book(tmp_path_factory) -> Built:
     return build_into(ROOT / "book", tmp_path_factory.mktemp("real-book"))
 
 
+@dataclass
+class PrintEdition:
+    print_pdf: Path
+    cover: Path
+
+
+@pytest.fixture(scope="session")
+def print_edition(tmp_path_factory) -> PrintEdition:
+    """The real book's print PDF and cover, built once per session."""
+    print_pdf, cover = build(ROOT / "book", tmp_path_factory.mktemp("print-edition"), ("print",), quiet=True)
+    return PrintEdition(print_pdf, cover)
+
+
+@pytest.fixture(scope="session")
+def second_book(tmp_path_factory) -> Path:
+    """A second book, imported from the other rendering of the article and built once
+    (PDF only): layout checks must hold on a book nobody edited by hand."""
+    from bookbuilder.importer import import_article
+
+    root = tmp_path_factory.mktemp("second-book")
+    import_article(SEED_INFOBOX, root / "book", force=False, infobox_from=None, warn=lambda *_: None)
+    (pdf,) = build(root / "book", root / "out", ("pdf",), quiet=True)
+    return pdf
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300,
@@ -78,3 +103,58 @@ def squash(text: str) -> str:
     """Page text with line breaks and hyphenation undone, for phrase searches."""
     text = re.sub(r"[\u2010-]\n", "", text)
     return re.sub(r"\s+", " ", text)
+
+
+# ------------------------------------------------------------ checkers outside Python
+# DAISY Ace and epub.js in Chromium, installed by checkers/install.sh. Without them the tests
+# that need them are skipped on a developer's machine, and fail in CI (CI is set there).
+
+CHECKERS = ROOT / "checkers"
+
+
+@dataclass
+class Checkers:
+    node: str
+    chromium: str
+    modules: Path             # checkers/node_modules
+
+    def run(self, *args: str, timeout: int = 300, **env) -> subprocess.CompletedProcess:
+        return subprocess.run([self.node, *args], cwd=CHECKERS, capture_output=True, text=True,
+                              timeout=timeout, env={**os.environ, **env})
+
+
+def require(what: str, present) -> None:
+    if present:
+        return
+    message = f"{what} is missing: run `bash checkers/install.sh` (as root it installs chromium too)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def checkers() -> Checkers:
+    node = shutil.which("node")
+    chromium = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    modules = CHECKERS / "node_modules"
+    require("node", node)
+    require("Debian's chromium", chromium)
+    for package in ("@daisy/ace", "epubjs", "playwright-core"):
+        require(f"checkers/node_modules/{package}", (modules / package / "package.json").exists())
+    return Checkers(node, chromium, modules)
+
+
+# ------------------------------------------------------------------ sharing the work on two cores
+# With pytest-xdist (`-n 2 --dist loadgroup`, the README's test command), every test that needs
+# one of the big session fixtures runs on the worker that builds it, so each real output is built
+# once per run; the small tests spread over both workers.
+HEAVY_FIXTURES = {"real_book": "real-book", "print_edition": "print-edition", "packet": "packet",
+                  "second_book": "second-book", "corpus_books": "import-corpus", "image_book": "image-book"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = next((g for f, g in HEAVY_FIXTURES.items() if f in names), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -1,0 +1,134 @@
+"""Course packets, built once per session from the real book: chapters 2–3, with a booklet."""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from bookbuilder.build import build_packet
+from bookbuilder.config import load_config
+from bookbuilder.enrich import enrich
+from bookbuilder.imposition import booklet_order
+from bookbuilder.manuscript import read_book
+from bookbuilder.packets import ad_hoc_packet
+from conftest import ROOT, epubcheck, squash
+
+
+@dataclass
+class Packet:
+    pdf: Path
+    booklet: Path
+    epub: Path
+    pages: list[str]
+    model: object
+    book: object
+
+
+@pytest.fixture(scope="session")
+def packet(tmp_path_factory) -> Packet:
+    out = tmp_path_factory.mktemp("packet")
+    edition = ad_hoc_packet(load_config(ROOT / "book"), "2-3", "HIST 210, week 6", course="HIST 210",
+                            term="Spring 2027", impose=("booklet",))
+    pdf, booklet, epub = build_packet(ROOT / "book", edition, out)
+    with pdfplumber.open(pdf) as doc:
+        pages = [p.extract_text(x_tolerance=1.5) or "" for p in doc.pages]
+    return Packet(pdf, booklet, epub, pages, enrich(read_book(ROOT / "book", edition.selection)),
+                  enrich(read_book(ROOT / "book")))
+
+
+def test_packet_holds_exactly_its_chapters(packet):
+    text = squash(" ".join(packet.pages))
+    for division in packet.book.chapters:
+        first = " ".join(squash(division.body.find("p").text_content()).split()[:8])
+        assert (first in text) == (division.number in (2, 3)), (division.number, first)
+    assert "HIST 210" in packet.pages[0] and "Chapters 2–3 of The Great Purge" in squash(packet.pages[0])
+    assert "CC BY-SA 4.0" in squash(packet.pages[0])
+
+
+def test_packet_pages_are_numbered_from_one_with_running_heads(packet):
+    opener = next(i for i, t in enumerate(packet.pages) if "CHAPTER 2" in t.upper() and "Background" in t)
+    assert packet.pages[opener].rstrip().endswith("1")
+    assert "Chapter 2: Background" in packet.pages[opener + 1] or "The Great Purge" in packet.pages[opener + 1]
+
+
+def test_packet_glossary_lists_only_terms_its_chapters_use(packet):
+    used = {entry.headword for entry in packet.model.glossary}
+    assert used and all(entry.uses for entry in packet.model.glossary)
+    whole = {entry.headword for entry in packet.book.glossary}
+    assert used < whole                       # some book terms are not in chapters 2–3
+    with zipfile.ZipFile(packet.epub) as z:
+        glossary = z.read("EPUB/glossary.xhtml").decode()
+    import re
+    assert set(re.findall(r"<dfn>(.*?)</dfn>", glossary)) == used
+    start = next(i for i, t in enumerate(packet.pages) if t.startswith("Glossary"))
+    printed = squash(" ".join(packet.pages[start:]))
+    assert all(headword in printed for headword in used)
+
+
+def test_packet_index_points_at_its_own_pages(packet):
+    reader = PdfReader(packet.pdf)
+    by_mark = {o.id: item for e in packet.model.index for item in [e] + e.sub for o in item.occurrences}
+    named = reader.named_destinations
+    page_of = {id(p.indirect_reference.get_object()) if p.indirect_reference else None: i
+               for i, p in enumerate(reader.pages)}
+    checked = 0
+    start = next(i for i, t in enumerate(packet.pages) if t.startswith("Index"))
+    for page in reader.pages[start:]:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            mark = str(annotation.get("/Dest", ""))
+            if mark not in by_mark or mark not in named:
+                continue
+            target = page_of.get(id(named[mark].page.get_object()))
+            assert target is not None and target < start
+            text = squash(packet.pages[target]).casefold()
+            forms = [f.casefold().split()[-1] for f in by_mark[mark].match]
+            assert any(form in text for form in forms), (mark, forms, target)
+            checked += 1
+            if checked == 25:
+                return
+    assert checked >= 10
+
+
+def test_transliteration_notes_restart_in_the_packet(packet):
+    noted_in_book = {n.data["term"].id: d.number for d in packet.book.chapters for n in d.notes if n.kind == "translit"}
+    in_packet = {n.data["term"].id: n for d in packet.model.chapters for n in d.notes if n.kind == "translit"}
+    restarted = [term for term, number in noted_in_book.items() if number == 1 and term in in_packet]
+    assert restarted, "expected a term first noted in chapter 1 and used in chapters 2–3"
+    text = squash(" ".join(packet.pages))
+    for term_id in restarted[:5]:
+        cyrillic = in_packet[term_id].data["term"].cyrillic
+        assert f"Russian {cyrillic}" in text, term_id
+
+
+def test_booklet_is_imposed_for_saddle_stitching(packet):
+    pages = len(packet.pages)
+    booklet = PdfReader(packet.booklet)
+    sheets = math.ceil(pages / 4)
+    assert len(booklet.pages) == 2 * sheets                   # two sides a sheet
+    width = float(PdfReader(packet.pdf).pages[0].mediabox.width)
+    assert float(booklet.pages[0].mediabox.width) == pytest.approx(2 * width)
+    last, first = booklet_order(pages)[0]
+    assert first == 0 and last == 4 * sheets - 1               # page 1 and the last page share a side
+    with pdfplumber.open(packet.booklet) as doc:
+        side = doc.pages[0]
+        left = side.crop((0, 0, width, side.height)).extract_text(x_tolerance=1.5) or ""
+        right = side.crop((width, 0, 2 * width, side.height)).extract_text(x_tolerance=1.5) or ""
+    assert squash(right).strip() == squash(packet.pages[0]).strip()
+    expected_left = packet.pages[last] if last < pages else ""
+    assert squash(left).strip() == squash(expected_left).strip()
+
+
+def test_packet_epub_is_valid_and_holds_the_same_chapters(packet):
+    code, report = epubcheck(packet.epub)
+    assert code == 0, report[-2000:]
+    with zipfile.ZipFile(packet.epub) as z:
+        names = set(z.namelist())
+    assert {"EPUB/background.xhtml", "EPUB/moscow-trials.xhtml"} <= names
+    assert "EPUB/introduction.xhtml" not in names
