@@ -49,13 +49,17 @@ def expand_figures(body, book: Book, env, charts: dict) -> None:
             continue
         refs = [html.tostring(_without_tail(ref), encoding="unicode") for ref in slot]
         # the figure, then its data table (a sibling: a caption must be a figure's last child)
-        rendered, *after = html.fragments_fromstring(template.render(
-            f=figure, image=image_name(charts[figure.id]), noteref=Markup("".join(refs)),
-            words=words(book.config.language)).strip())
-        (after[-1] if after else rendered).tail = slot.tail
-        slot.getparent().replace(slot, rendered)
-        for el in reversed(after):
-            rendered.addnext(el)
+        replace_slot(slot, template.render(f=figure, image=image_name(charts[figure.id]),
+                                           noteref=Markup("".join(refs)), words=words(book.config.language)))
+
+
+def replace_slot(slot, markup: str) -> None:
+    """Put the elements of ``markup`` where the placeholder ``slot`` stands, keeping the text after it."""
+    first, *after = html.fragments_fromstring(markup.strip())
+    (after[-1] if after else first).tail = slot.tail
+    slot.getparent().replace(slot, first)
+    for el in reversed(after):
+        first.addnext(el)
 
 
 def _without_tail(el):

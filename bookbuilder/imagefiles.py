@@ -18,10 +18,11 @@ import logging
 import re
 from pathlib import Path
 
-from lxml import etree, html
+from lxml import etree
 
 from . import cache, ids
 from .images import Image
+from .expand import replace_slot
 from .words import words
 
 log = logging.getLogger("bookbuilder")
@@ -159,10 +160,7 @@ def expand_images(body, book, env, files: dict) -> None:
         image = by_id.get(slot.get("data-image"))
         if image is None:
             continue
-        rendered = html.fragment_fromstring(template.render(i=image, src=files[image.id][1],
-                                                            words=words(book.config.language)))
-        rendered.tail = slot.tail
-        slot.getparent().replace(slot, rendered)
+        replace_slot(slot, template.render(i=image, src=files[image.id][1], words=words(book.config.language)))
     for img in body.iter("img"):
         image = by_id.get(img.get("data-image"))
         if image is not None:
