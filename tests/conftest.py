@@ -93,6 +93,18 @@ def epubcheck_counts(report: str) -> tuple[int, int, int]:
     return tuple(int(g) for g in m.groups())
 
 
+def epub_documents(epub: Path):
+    """(name, parsed tree) of every XHTML content document in an EPUB."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(epub) as z:
+        for name in z.namelist():
+            if name.endswith(".xhtml"):
+                yield name, etree.fromstring(z.read(name))
+
+
 def copy_book(tmp_path: Path) -> Path:
     target = tmp_path / "book"
     shutil.copytree(ROOT / "book", target)
