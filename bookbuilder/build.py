@@ -6,6 +6,7 @@ each course packet reads a model of its own chapters (packets.py).
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -35,10 +36,14 @@ def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = Fals
         task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(packets))
         if book_formats:
             book = enrich(read_book(book_dir))
+            # the print edition is made from the reader's PDF: this build's, or one of the same inputs
+            reader_pdf = (stamps.up_to_date("pdf") or [None])[0]
             for fmt in book_formats:
                 progress.update(task, advance=1, description=f"write {fmt}")
-                written[fmt] = write_format(book, fmt, out_dir)
+                written[fmt] = write_format(book, fmt, out_dir, reader_pdf)
                 stamps.record(fmt, written[fmt])
+                if fmt == "pdf":
+                    reader_pdf = written[fmt][0]
         if "packets" in todo:
             written["packets"] = []
             for edition in packets:
@@ -53,16 +58,21 @@ def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
     return write_packet(book_dir, edition, out_dir / "packets")
 
 
-def write_format(book, fmt: str, out_dir: Path) -> list[Path]:
+def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None) -> list[Path]:
+    """``reader_pdf``: the reader's PDF of this text, when one is at hand (the print edition
+    is made from it; without it, the book is laid out for the print edition alone)."""
+    from .pdf import write_pdf
     if fmt == "pdf":
-        from .pdf import write_pdf
         edition = reader_edition(book.config)
         return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
     if fmt == "print":               # the print shop's PDF, then its cover (the spine needs its pages)
         from .cover_wrap import write_cover
         from .prepress import write_print_pdf
         edition = print_edition(book.config)
-        printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf")
+        with tempfile.TemporaryDirectory(prefix="bookbuilder-") as scratch:
+            if reader_pdf is None:
+                reader_pdf = write_pdf(book, Path(scratch) / "reader.pdf", tagged=False)
+            printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf", reader_pdf)
         return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from .epub import write_epub
     return [write_epub(book, out_dir / f"{book.config.slug}.epub")]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import cache, ids, prepress, print_profile
+from . import ids, prepress, print_profile
 from .errors import RenderError
 from .model import Book
 from .pdf import render

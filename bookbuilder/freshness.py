@@ -93,14 +93,21 @@ class Stamps:
         from other inputs; the others are remembered as fresh."""
         todo = []
         for fmt in formats:
-            stamp = cache.read_json(self._stamp(fmt), {})
-            files = stamp.get("files") or []
-            if (stamp.get("digest") == self.digest and files
-                    and all(_signature(Path(f["file"])) == f["signature"] for f in files)):
-                self.fresh[fmt] = [Path(f["file"]) for f in files]
+            files = self.up_to_date(fmt)
+            if files:
+                self.fresh[fmt] = files
             else:
                 todo.append(fmt)
         return todo
+
+    def up_to_date(self, fmt: str) -> list[Path]:
+        """The files of ``fmt`` written from these inputs and untouched since, or []."""
+        stamp = cache.read_json(self._stamp(fmt), {})
+        files = stamp.get("files") or []
+        if (stamp.get("digest") == self.digest and files
+                and all(_signature(Path(f["file"])) == f["signature"] for f in files)):
+            return [Path(f["file"]) for f in files]
+        return []
 
     def record(self, fmt: str, targets: list[Path]) -> None:
         """Stamp the files one format wrote (a print edition is a PDF and its cover)."""

@@ -5,8 +5,7 @@ Rule (README, "The author's images"): a raster is scaled down (never up) to fit
 - print: the text block of the book's trim at 300 dpi (6x9: 1365 x 2235 px);
 - EPUB: 1600 px on its longer side (under the 4-megapixel limit of common e-readers);
 a raster already small enough is used byte for byte. WebP goes into the EPUB as PNG.
-The print edition (PDF/X-4, black ink only) gets greyscale rasters, and SVGs whose colours
-are turned into greys of the same lightness.
+The print edition (PDF/X-4, black ink only) turns them grey on its way to the press (ink.py).
 An SVG is copied without scripts, event handlers, foreign objects or references to
 other files (it could otherwise make a reading system fetch them).
 """
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from pathlib import Path
 
 from lxml import etree
@@ -35,12 +33,12 @@ EPUB_FOLDER = "images"        # where the EPUB keeps them (beside the chapters)
 SVG_DROP = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video", "handler", "listener"}
 
 
-def image_files(book, output: str, grey: bool = False) -> dict[str, tuple[Path, str]]:
+def image_files(book, output: str) -> dict[str, tuple[Path, str]]:
     """image id -> (file in the cache, the src the output's documents use)."""
     limit = _limit(book, output)
     files = {}
     for image in book.images:
-        path = prepared(image, output, limit, grey)
+        path = prepared(image, output, limit)
         src = path.as_uri() if output == "print" else f"{EPUB_FOLDER}/{path.name}"
         files[image.id] = (path, src)
     return files
@@ -58,22 +56,22 @@ def _limit(book, output: str) -> tuple[int, int]:
     return round(width * PRINT_DPI), round(height * PRINT_DPI)
 
 
-def prepared(image: Image, output: str, limit: tuple[int, int], grey: bool = False) -> Path:
+def prepared(image: Image, output: str, limit: tuple[int, int]) -> Path:
     """The image scaled and cleaned for ``output``, from the cache when unchanged."""
     suffix = image.file.suffix.lower()
     if output == "epub" and suffix == ".webp":
         suffix = ".png"
-    digest = cache.key(cache.file_digest(image.file, 24), limit, RULE_VERSION, output, grey, length=12)
+    digest = cache.key(cache.file_digest(image.file, 24), limit, RULE_VERSION, output, length=12)
     # a safe file name in every output: "My photo (1).png" -> "my-photo-1-<digest>.png"
     target = cache.path(output, EPUB_FOLDER, f"{ids.slug(image.file.stem)[:40]}-{digest}{suffix}")
     if not target.exists():
         data = image.file.read_bytes()
-        made = _clean_svg(data, grey) if suffix == ".svg" else _scaled(data, limit, suffix, grey)
+        made = _clean_svg(data) if suffix == ".svg" else _scaled(data, limit, suffix)
         cache.write_bytes(target, made)
     return target
 
 
-def _scaled(data: bytes, limit: tuple[int, int], suffix: str, grey: bool = False) -> bytes:
+def _scaled(data: bytes, limit: tuple[int, int], suffix: str) -> bytes:
     """Scale down to fit ``limit`` and write as ``suffix``'s format; a file already fitting, in
     that format, is kept byte for byte."""
     from PIL import Image as Pil
@@ -82,15 +80,13 @@ def _scaled(data: bytes, limit: tuple[int, int], suffix: str, grey: bool = False
     with Pil.open(io.BytesIO(data)) as im:
         width, height = im.size
         scale = min(1.0, limit[0] / width, limit[1] / height)
-        if scale == 1.0 and im.format == wanted and not grey:
+        if scale == 1.0 and im.format == wanted:
             return data
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         im = im.resize(size, Pil.LANCZOS) if scale < 1.0 else im.copy()
-    if grey:
-        im = im.convert("LA" if "A" in im.getbands() or "transparency" in im.info else "L")
     out = io.BytesIO()
     if wanted == "JPEG":
-        im.convert("L" if grey else "RGB").save(out, "JPEG", quality=88, dpi=(PRINT_DPI, PRINT_DPI))
+        im.convert("RGB").save(out, "JPEG", quality=88, dpi=(PRINT_DPI, PRINT_DPI))
     elif wanted == "WEBP":
         im.save(out, "WEBP", quality=88, method=4)
     else:
@@ -98,9 +94,8 @@ def _scaled(data: bytes, limit: tuple[int, int], suffix: str, grey: bool = False
     return out.getvalue()
 
 
-def _clean_svg(data: bytes, grey: bool = False) -> bytes:
-    """The SVG without anything that runs or loads: scripts, handlers, outside references;
-    with ``grey``, every colour turned into the grey of its lightness."""
+def _clean_svg(data: bytes) -> bytes:
+    """The SVG without anything that runs or loads: scripts, handlers, outside references."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     root = etree.fromstring(data, parser)
     for el in list(root.iter()):
@@ -121,35 +116,7 @@ def _clean_svg(data: bytes, grey: bool = False) -> bytes:
             if local.startswith("on") or attr in outside \
                     or ("url(" in value and "url(#" not in value.replace(" ", "")):
                 del el.attrib[attr]
-            elif grey and local in COLOUR_ATTRS:
-                el.set(attr, _greyed(value))
-        if grey and name == "style" and el.text:
-            el.text = _greyed(el.text)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-COLOUR_ATTRS = {"fill", "stroke", "stop-color", "flood-color", "lighting-color", "color", "style"}
-COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]{0,60}\)|\b[a-z]{3,20}\b")
-
-
-def _greyed(value: str) -> str:
-    """Colours in an attribute or style sheet as greys of the same luminance (Rec. 709)."""
-    from matplotlib.colors import to_rgb
-
-    def grey(m: re.Match) -> str:
-        text = m.group(0)
-        try:
-            if text.startswith("rgb"):
-                parts = [float(p.strip().rstrip("%")) for p in text[text.index("(") + 1:-1].split(",")[:3]]
-                red, green, blue = (p / 255 for p in parts)
-            else:
-                red, green, blue = to_rgb(text)
-        except ValueError:
-            return text                     # a word that is no colour: "none", "round", "evenodd"...
-        level = round(255 * (0.2126 * red + 0.7152 * green + 0.0722 * blue))
-        return f"#{level:02x}{level:02x}{level:02x}"
-
-    return COLOUR.sub(grey, value)
 
 
 def expand_images(body, book, env, files: dict) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pypandoc
 from lxml import html
 
-from .config import BookConfig, load_config
+from .config import load_config
 from .editions import WHOLE_BOOK, Selection
 from .errors import ManuscriptError
 from .model import Book, Division, inner_html

@@ -14,18 +14,17 @@ import datetime as dt
 from dataclasses import dataclass
 import os
 import re
-from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from lxml import etree, html
 from markupsafe import Markup
 
-from . import ids, print_profile
+from . import ids
 from .fonts import book_fonts
 from .config import TRIM_INCHES
 from .model import Book, Division, inner_html
 from .pages import PageMap
-from .editions import PRINT, Edition, reader_edition
+from .editions import Edition, reader_edition
 from .expand import chart_files, expand_figures, expand_notes
 from .imagefiles import expand_images, image_files
 from .notes import note_refs
@@ -115,7 +114,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     env = environment()
     expand_notes(book, env)
     charts = chart_files(book, "print")
-    images = image_files(book, "print", grey=edition.variant == PRINT)    # the print shop's ink is black
+    images = image_files(book, "print")
     text = words(book.config.language)
 
     def locate(entry) -> list[Link]:
@@ -159,13 +158,12 @@ def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
 
 
 def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
-    """The print stylesheet of an edition: the reader's, the print shop's (bleed, crop marks,
-    CMYK ink: prepress.css.j2) or a packet's (packet.css.j2)."""
+    """The print stylesheet of an edition: the reader's or a packet's (packet.css.j2). The
+    print shop's edition is the reader's pages, set for the press by prepress.py."""
     edition = edition or reader_edition(book.config)
     return environment().get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
-        variant=edition.variant, words=words(book.config.language),
-        prepress=print_profile.stylesheet_context() if edition.variant == "print" else {})
+        variant=edition.variant, words=words(book.config.language))
 
 
 def division_print_html(book: Book, division: Division, edition: Edition | None = None,
@@ -177,7 +175,7 @@ def division_print_html(book: Book, division: Division, edition: Edition | None 
     if prepared is None:
         env = environment()
         expand_notes(book, env)
-        prepared = (env, chart_files(book, "print"), image_files(book, "print", grey=edition.variant == PRINT),
+        prepared = (env, chart_files(book, "print"), image_files(book, "print"),
                     words(book.config.language))
     env, charts, images, text = prepared
     copied = copy.deepcopy(division.body)

@@ -187,6 +187,6 @@ def test_jpeg_and_webp_are_prepared_for_each_output(tmp_path):
         assert epub_webp.suffix == ".png" and im.format == "PNG" and im.size == (300, 200)
     print_webp = prepared(webp, "print", (1365, 2235))
     assert print_webp.read_bytes() == (tmp_path / "small.webp").read_bytes()     # small enough: as it is
-    grey = prepared(jpeg, "print", (1365, 2235), grey=True)
-    with Image.open(grey) as im:
-        assert im.mode == "L" and im.size == (1365, 682)
+    print_jpeg = prepared(jpeg, "print", (1365, 2235))
+    with Image.open(print_jpeg) as im:
+        assert im.format == "JPEG" and im.size == (1365, 682)
