@@ -1,7 +1,8 @@
 """The build: manuscript -> enriched model -> every output an edition asks for.
 
 The reader's PDF, the print edition and the EPUB read one model of the whole book;
-each course packet reads a model of its own chapters (packets.py).
+each course packet reads a model of its own chapters (packets.py) and is built in a
+worker process (workers.py) while this one builds the book, so the two cores work at once.
 """
 
 from __future__ import annotations
@@ -14,43 +15,56 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from .config import load_config
 from .editions import Edition, print_edition, reader_edition
 from .freshness import Stamps
+from .workers import PacketWorkers
 
 # what `python build.py` makes: the reader's PDF, the print edition (PDF and cover), the EPUB
 # and the packets book.yaml declares
 BOOK_FORMATS = ("pdf", "print", "epub")
 ALL_FORMATS = BOOK_FORMATS + ("packets",)
+PACKET = "packet:"                  # stamp of one packet: "packet:<id>"
 
 
 def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = False) -> list[Path]:
-    from .enrich import enrich
-    from .manuscript import read_book
     from .packets import declared_packets
 
     config = load_config(book_dir)
     stamps = Stamps(book_dir, out_dir)          # outputs made from the same inputs are left alone
-    todo = stamps.stale(formats)
-    packets = declared_packets(config) if "packets" in todo else []
+    packets = {PACKET + e.slug: e for e in declared_packets(config)} if "packets" in formats else {}
+    for unit, edition in packets.items():       # a packet is stale only when its own chapters change
+        stamps.part(unit, [d.file for d in config.divisions if not edition.selection.includes(d)])
+    units = [u for f in formats for u in (list(packets) if f == "packets" else [f])]
+    todo = stamps.stale(units)
     book_formats = [f for f in BOOK_FORMATS if f in todo]
+    stale_packets = [packets[u] for u in todo if u in packets]
     written: dict[str, list[Path]] = {}
-    with _progress(quiet) as progress:
-        task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(packets))
+    with _progress(quiet) as progress, PacketWorkers(stale_packets, book_dir, out_dir / "packets",
+                                                      busy=bool(book_formats)) as workers:
+        task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(stale_packets))
         if book_formats:
-            book = enrich(read_book(book_dir))
-            # the print edition is made from the reader's PDF: this build's, or one of the same inputs
-            reader_pdf = (stamps.up_to_date("pdf") or [None])[0]
-            for fmt in book_formats:
-                progress.update(task, advance=1, description=f"write {fmt}")
-                written[fmt] = write_format(book, fmt, out_dir, reader_pdf)
-                stamps.record(fmt, written[fmt])
-                if fmt == "pdf":
-                    reader_pdf = written[fmt][0]
-        if "packets" in todo:
-            written["packets"] = []
-            for edition in packets:
-                progress.update(task, advance=1, description=f"packet {edition.slug}")
-                written["packets"].extend(build_packet(book_dir, edition, out_dir))
-            stamps.record("packets", written["packets"])
-    return stamps.outputs(list(formats), written)
+            write_book(book_dir, book_formats, out_dir, stamps, written,
+                       lambda fmt: progress.update(task, advance=1, description=f"write {fmt}"))
+        for edition, files in workers.results():
+            progress.update(task, advance=1, description=f"packet {edition.slug}")
+            written[PACKET + edition.slug] = files
+            stamps.record(PACKET + edition.slug, files)
+    return stamps.outputs(units, written)
+
+
+def write_book(book_dir: Path, formats: list[str], out_dir: Path, stamps: Stamps,
+               written: dict, say) -> None:
+    """The outputs of the whole book's model, in ``formats``' order, each stamped when written."""
+    from .enrich import enrich
+    from .manuscript import read_book
+
+    book = enrich(read_book(book_dir))
+    # the print edition is made from the reader's PDF: this build's, or one of the same inputs
+    reader_pdf = (stamps.up_to_date("pdf") or [None])[0]
+    for fmt in formats:
+        say(fmt)
+        written[fmt] = write_format(book, fmt, out_dir, reader_pdf)
+        stamps.record(fmt, written[fmt])
+        if fmt == "pdf":
+            reader_pdf = written[fmt][0]
 
 
 def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:

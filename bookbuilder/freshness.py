@@ -62,11 +62,14 @@ def _font_files():
             yield from _files(Path(spec.origin).parent)
 
 
-def inputs_digest(book_dir: Path) -> str:
-    """A hash of everything that makes the outputs of the book in ``book_dir``."""
+def inputs_digest(book_dir: Path, leave_out: frozenset[Path] = frozenset()) -> str:
+    """A hash of everything that makes the outputs of the book in ``book_dir``, but the
+    files in ``leave_out`` (chapters a course packet does not hold)."""
     h = hashlib.sha256()
     for label, folder in (("book", Path(book_dir)), ("code", PACKAGE)):
         for path in _files(folder):
+            if path.resolve() in leave_out:
+                continue
             h.update(f"{label}:{path.relative_to(folder).as_posix()}\0".encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
     for path in _font_files():
@@ -81,9 +84,11 @@ class Stamps:
     """The stamps of one output folder: which formats are stale, and recording new ones."""
 
     def __init__(self, book_dir: Path, out_dir: Path):
+        self.book_dir = Path(book_dir)
         self.out_dir = Path(out_dir).resolve()
         self.digest = inputs_digest(book_dir)
         self.fresh: dict[str, list[Path]] = {}
+        self.digests: dict[str, str] = {}           # formats made from part of the book
 
     def _stamp(self, fmt: str) -> Path:
         return cache.path("outputs", f"{cache.key(str(self.out_dir), fmt, length=20)}.json")
@@ -100,11 +105,15 @@ class Stamps:
                 todo.append(fmt)
         return todo
 
+    def part(self, fmt: str, leave_out) -> None:
+        """``fmt`` is made from the book but the files ``leave_out``: their edits leave it fresh."""
+        self.digests[fmt] = inputs_digest(self.book_dir, frozenset(Path(f).resolve() for f in leave_out))
+
     def up_to_date(self, fmt: str) -> list[Path]:
         """The files of ``fmt`` written from these inputs and untouched since, or []."""
         stamp = cache.read_json(self._stamp(fmt), {})
         files = stamp.get("files") or []
-        if (stamp.get("digest") == self.digest and files
+        if (stamp.get("digest") == self.digests.get(fmt, self.digest) and files
                 and all(_signature(Path(f["file"])) == f["signature"] for f in files)):
             return [Path(f["file"]) for f in files]
         return []
@@ -112,7 +121,7 @@ class Stamps:
     def record(self, fmt: str, targets: list[Path]) -> None:
         """Stamp the files one format wrote (a print edition is a PDF and its cover)."""
         files = [{"file": str(Path(t).resolve()), "signature": _signature(Path(t).resolve())} for t in targets]
-        cache.write_json(self._stamp(fmt), {"digest": self.digest, "files": files})
+        cache.write_json(self._stamp(fmt), {"digest": self.digests.get(fmt, self.digest), "files": files})
 
     def outputs(self, formats, written: dict[str, list[Path]]) -> Outputs:
         paths = [p for fmt in formats for p in (written[fmt] if fmt in written else self.fresh[fmt])]
