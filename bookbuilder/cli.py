@@ -81,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-class _WarningLine(logging.Handler):
+class WarningLine(logging.Handler):
     def emit(self, record):
         err.print(f"warning: {record.getMessage()}", markup=False)
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     log = logging.getLogger("bookbuilder")
     if not log.handlers:
-        log.addHandler(_WarningLine())
+        log.addHandler(WarningLine())
         log.propagate = False
     from . import cache
     cache.set_root(args.cache_dir)

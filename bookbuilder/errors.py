@@ -22,10 +22,6 @@ class BookError(Exception):
         self.line = line
         self.hint = hint
 
-    def __reduce__(self):
-        # pickled whole (a packet's worker process sends its errors back): args holds only the message
-        return (type(self), (self.message, self.file, self.line, self.hint))
-
     def __str__(self) -> str:
         where = ""
         if self.file:

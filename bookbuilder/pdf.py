@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 from weasyprint import HTML
 
@@ -50,66 +51,119 @@ def body_pages(book: Book, page_map: PageMap) -> dict[str, int]:
 
 
 def final_layout(book: Book, edition: Edition | None = None):
-    """Lay out, read the pages, lay out again with the page numbers filled in.
-    Returns the printed document and the page maps of the last layout without page
-    numbers and of the printed one. The edition's variant changes only the stylesheet of
-    the printed layout, never where the text falls: the body check below proves it.
+    """Lay the book out with its page numbers filled in. Returns the printed document and
+    the page maps of the layout that gave the page numbers and of the printed one.
+
+    A rebuild starts from the page numbers of the edition's last layout: when the layout
+    made with them needs no repair and prints the page numbers it has itself, it is the
+    final one, and the book was laid out once. Otherwise (or on a first build), drafts
+    without the generated back matter find the repairs and the pages, and the book is laid
+    out again with their page numbers. The back matter sits after the body, so the body's
+    pages cannot move between the two: the body check in ``_checked`` proves it.
     """
-    first, repaired = draft_pages(book, edition)
-    document = layout(book, first, frozenset(repaired), edition=edition)
+    edition = edition or reader_edition(book.config)
+    known = repairs.recall(book, edition)
+    first = None
+    last = cache.read_json(_last_pages(book, edition))
+    if last:
+        document, first = _from_last_pages(book, edition, known, PageMap(last["page_of"], last["folios"]))
+        if document is not None:
+            return _checked(book, edition, document, first)
+    if first is None:
+        first, known = draft_pages(book, edition, known)
+    document = layout(book, first, frozenset(known.notes), edition=edition)
+    return _checked(book, edition, document, first)
+
+
+def _last_pages(book: Book, edition: Edition) -> Path:
+    """Where the page map of the edition's last layout is kept: by book and edition, not by
+    content (it is a guess for the next text, checked before it is trusted)."""
+    return cache.path("layout", f"last-pages-{cache.key(repairs.RULES, str(book.config.root), edition.slug, length=20)}.json")
+
+
+def _from_last_pages(book: Book, edition: Edition, known: repairs.Repairs, guess: PageMap):
+    """Lay out with the last layout's page numbers: (document, its page map) when that is the
+    final layout, (None, its page map) when only the page numbers were wrong, (None, None)
+    when the body needs a repair."""
+    moves = placement.Moves(book, known.figures, known.respaced)
+    moves.restore()
+    source = print_html(book, guess, frozenset(known.notes), edition=edition)
+    document = render(source, book.config.root)
+    page_map = page_map_of(book, document)
+    more, again = moves.needed(_body(book, document, page_map))
+    apart = {note_id for note_id, _ in misplaced(book, page_map)} - known.notes
+    if more or again or apart:
+        return None, None
+    if print_html(book, page_map, frozenset(known.notes), edition=edition) == source:
+        return document, page_map
+    return None, page_map
+
+
+def _body(book: Book, document, page_map: PageMap):
+    """The pages before the generated back matter (what the drafts lay out and repair)."""
+    generated = [page_map.page_of[d.id] for d in book.back if d.generated and d.id in page_map.page_of]
+    return SimpleNamespace(pages=document.pages[:min(generated, default=len(document.pages))])
+
+
+def _checked(book: Book, edition: Edition, document, first: PageMap):
     second = page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",
                           hint="generated back matter must come after the chapters")
     for problem in misplaced_notes(book, second):
         log.warning(problem)
+    cache.write_json(_last_pages(book, edition), {"page_of": second.page_of, "folios": second.folios})
     return document, first, second
 
 
-def draft_pages(book: Book, edition: Edition | None = None) -> tuple[PageMap, set[str]]:
-    """The page map of the body, and the notes whose blocks start a new page.
+def draft_pages(book: Book, edition: Edition | None = None,
+                known: repairs.Repairs | None = None) -> tuple[PageMap, repairs.Repairs]:
+    """The page map of the body, and the repairs its layout needs (repairs.py).
 
     When WeasyPrint sets a note on another page than its call, the block holding the
     call is moved to a new page and the body laid out again, before page numbers are read.
     """
-    repaired = repairs.remembered(book, edition)
-    first = draft_map(book, repaired, edition)
+    known = known or repairs.recall(book, edition)
+    first = draft_map(book, known, edition)
     for _ in range(MAX_NOTE_REPAIRS):
-        apart = {note_id for note_id, _ in misplaced(book, first)} - repaired
+        apart = {note_id for note_id, _ in misplaced(book, first)} - known.notes
         if not apart:
             break
-        repaired |= apart
-        first = draft_map(book, repaired, edition)
-    repairs.remember(book, repaired, edition)
-    return first, repaired
+        known.notes |= apart
+        first = draft_map(book, known, edition)
+    repairs.remember(book, known, edition)
+    return first, known
 
 
-def draft_map(book: Book, repaired: set[str], edition: Edition | None = None) -> PageMap:
+def draft_map(book: Book, known: repairs.Repairs, edition: Edition | None = None) -> PageMap:
     """The page map of a draft layout, remembered by a hash of the draft's HTML: the
     same body text (and fonts, figures, styles, all named in it) lands on the same
-    pages, so a rebuild whose body did not change lays the book out once, not twice."""
-    moves = placement.Moves(book, lambda: print_html(book, draft=True, edition=edition))
-    moves.restore()                       # figures as the last layout of this text placed them
+    pages, so a rebuild whose body did not change lays the book out once, not twice.
+    Figures are moved and paragraphs respaced to fill the draft's pages (placement.py);
+    ``known`` takes the repairs found."""
+    moves = placement.Moves(book, known.figures, known.respaced)
+    moves.restore()
 
     def draft():
-        return print_html(book, new_page_notes=frozenset(repaired), draft=True, edition=edition)
+        return print_html(book, new_page_notes=frozenset(known.notes), draft=True, edition=edition)
 
-    remembered = cache.path("layout", f"pages-{cache.key(placement.REPAIRS, draft(), length=20)}.json")
-    saved = cache.read_json(remembered)
+    def remembered() -> Path:
+        return cache.path("layout", f"pages-{cache.key(repairs.RULES, draft(), length=20)}.json")
+
+    saved = cache.read_json(remembered())
     if saved:
         return PageMap(saved["page_of"], saved["folios"])
-    # figures are moved to fill the pages of the draft (placement.py), then remembered
     document = moves.fill_pages(lambda: render(draft(), book.config.root))
+    known.figures, known.respaced = moves.moves, moves.respaced
     page_map = page_map_of(book, document)
-    cache.write_json(cache.path("layout", f"pages-{cache.key(placement.REPAIRS, draft(), length=20)}.json"),
-                     {"page_of": page_map.page_of, "folios": page_map.folios})
+    cache.write_json(remembered(), {"page_of": page_map.page_of, "folios": page_map.folios})
     return page_map
 
 
 def final_html(book: Book, edition: Edition | None = None) -> str:
     """The print HTML of the printed layout (what the benchmark's floor renders)."""
-    first, repaired = draft_pages(book, edition)
-    return print_html(book, first, frozenset(repaired), edition=edition)
+    first, known = draft_pages(book, edition)
+    return print_html(book, first, frozenset(known.notes), edition=edition)
 
 
 def misplaced(book: Book, page_map: PageMap) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ Rules: a figure never leaves its section (it stops before the next heading) nor 
 next figure (numbers stay in order), and never comes between a sentence ending in ':' and
 the list or quotation it introduces. A move is stored on the division (``figure_moves``:
 figure id -> number of following blocks it is set after) and applied when the print HTML
-is made; the decisions for one text are remembered in the layout cache.
+is made; the decisions for one text are remembered per division (repairs.py).
 """
 
 from __future__ import annotations
@@ -18,16 +18,12 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from . import cache
 from .linebreaks import NEW_PAGE, RESPACINGS, notes_apart, stretched
 from .model import Book
 
 log = logging.getLogger("bookbuilder")
 
 MIN_ROOM = 3 * 14.2             # pt: room (three body lines) worth filling
-# the layout repairs' algorithm, in every layout cache key: decisions (and page maps) found by
-# another version of it (another checkout sharing the cache) are never reused
-REPAIRS = "repairs-3"
 MAX_ROUNDS = 6                  # each round is one layout; a move or a respacing can need another
 SECTION_ENDS = ("h1", "h2", "h3", "h4", "h5", "h6", "section")
 INTRODUCED = ("ul", "ol", "blockquote", "dl")
@@ -208,21 +204,26 @@ def _set(book: Book, moves: dict[str, int], respaced: dict[str, int]) -> None:
 
 
 class Moves:
-    """The layout repairs of one text in one edition: figures moved to fill pages, and
-    paragraphs respaced where WeasyPrint broke a stretched line (linebreaks.py). They are
-    remembered in the layout cache, keyed by ``unmoved_html()``, the print HTML made with
-    no repair, so the same text in the same edition finds its repairs and lays out once."""
+    """The figure moves and paragraph respacings of one text in one edition, starting from
+    those remembered for it (repairs.py): the same text finds its repairs and lays out once."""
 
-    def __init__(self, book: Book, unmoved_html: Callable[[], str]):
+    def __init__(self, book: Book, figures: dict[str, int], respaced: dict):
         self.book = book
-        _set(book, {}, {})
-        self.file = cache.path("layout", f"{book.config.slug}-repairs-{cache.key(REPAIRS, unmoved_html(), length=20)}.json")
-        saved = cache.read_json(self.file, {})
-        self.moves: dict[str, int] = dict(saved.get("figures", {}))
-        self.respaced: dict[str, int] = dict(saved.get("respaced", {}))
+        self.moves: dict[str, int] = dict(figures)
+        self.respaced: dict = dict(respaced)
 
     def restore(self) -> None:
         _set(self.book, self.moves, self.respaced)
+
+    def needed(self, pages) -> tuple[dict[str, int], dict]:
+        """What a layout still asks for: (further figure moves, new respacings). ``pages``:
+        a layout, or its body's pages alone (``.pages``), the repairs being the body's."""
+        more = moves_for(self.book, pages)
+        again = {key: self.respaced.get(key, 0) + 1 for key in stretched(pages)
+                 if isinstance(self.respaced.get(key, 0), int) and self.respaced.get(key, 0) < RESPACINGS}
+        again |= {key: NEW_PAGE for key in notes_apart(self.book, pages)
+                  if self.respaced.get(key) != NEW_PAGE}
+        return more, again
 
     def fill_pages(self, lay_out: Callable[[], object]):
         """Lay the book out with its figures moved to fill pages and its stretched lines
@@ -231,11 +232,7 @@ class Moves:
         self.restore()
         document = lay_out()
         for round_ in range(MAX_ROUNDS + 1):
-            more = moves_for(self.book, document)
-            again = {key: self.respaced.get(key, 0) + 1 for key in stretched(document)
-                     if isinstance(self.respaced.get(key, 0), int) and self.respaced.get(key, 0) < RESPACINGS}
-            again |= {key: NEW_PAGE for key in notes_apart(self.book, document)
-                      if self.respaced.get(key) != NEW_PAGE}
+            more, again = self.needed(document)
             if not more and not again:
                 break
             if round_ == MAX_ROUNDS:
@@ -247,5 +244,4 @@ class Moves:
             self.respaced.update(again)
             self.restore()
             document = lay_out()
-        cache.write_json(self.file, {"figures": self.moves, "respaced": self.respaced})
         return document

@@ -7,6 +7,7 @@ rewriting here is format-specific: notes become CSS footnotes in print, and
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 from importlib import resources
@@ -147,11 +148,18 @@ def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
     """The edition's print HTML without the layout's repairs (figures where the manuscript
     puts them, no respaced paragraph): the same before and after a layout, so it keys what
     depends on the text alone (the EPUB's page list)."""
+    with unrepaired(book):
+        return print_html(book, edition=edition)
+
+
+@contextlib.contextmanager
+def unrepaired(book: Book):
+    """The book without its layout repairs for the time of a ``with`` (then with them again)."""
     repairs = {d.id: (d.figure_moves, d.respaced) for d in book.divisions}
     for division in book.divisions:
         division.figure_moves, division.respaced = {}, {}
     try:
-        return print_html(book, edition=edition)
+        yield book
     finally:
         for division in book.divisions:
             division.figure_moves, division.respaced = repairs[division.id]

@@ -1,4 +1,4 @@
-"""Note repairs are remembered per chapter: an edit forgets only the edited chapter's."""
+"""Layout repairs are remembered per chapter: an edit forgets only the edited chapter's."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ def test_an_edit_keeps_the_other_chapters_repairs(tmp_path, monkeypatch):
                            encoding="utf-8")
     book = enrich(read_book(book_dir))
     first, second = (chapter.notes[0].id for chapter in book.chapters)
-    repairs.remember(book, {first, second})
-    assert repairs.remembered(enrich(read_book(book_dir))) == {first, second}
+    repairs.remember(book, repairs.Repairs(notes={first, second}))
+    assert repairs.recall(enrich(read_book(book_dir))).notes == {first, second}
 
     chapter = book_dir / "chapters" / "02.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("More text.", "More text, edited."),
                        encoding="utf-8")
-    assert repairs.remembered(enrich(read_book(book_dir))) == {first}
+    assert repairs.recall(enrich(read_book(book_dir))).notes == {first}
