@@ -66,3 +66,61 @@ def test_a_rebuild_with_the_same_body_lays_out_once_and_gives_the_same_bytes(tmp
     (again,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
     assert len(layouts) == 1
     assert again.read_bytes() == before
+
+
+def _indexed_book(tmp_path):
+    """A small book whose index gives page numbers: a word in chapters 1 and 3."""
+    book = make_book(tmp_path, chapters=3, paragraphs=4)
+    for n in (1, 3):
+        chapter = book / "chapters" / f"0{n}.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+            f"Paragraph 1 of chapter {n}.", f"Paragraph 1 of chapter {n} mentions Zanzibar."), encoding="utf-8")
+    (book / "index.yaml").write_text('- headword: "Zanzibar"\n  match: ["Zanzibar"]\n', encoding="utf-8")
+    return book
+
+
+def _cold_build(book, out, cache_dir, monkeypatch) -> bytes:
+    """The reader's PDF of ``book`` built with an empty cache of its own."""
+    from bookbuilder import cache
+    monkeypatch.setattr(cache, "_override", cache_dir.resolve())
+    (pdf,) = build(book, out, ("pdf",), quiet=True)
+    return pdf.read_bytes()
+
+
+def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build_gives(tmp_path, monkeypatch):
+    """An edit that moves no page lays the book out once; one that moves pages twice (no
+    drafts: the repairs are remembered); either way the bytes of a build from nothing."""
+    from bookbuilder import pdf as pdf_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book = _indexed_book(tmp_path)
+    warm = tmp_path / "warm-cache"
+    _cold_build(book, tmp_path / "out", warm, monkeypatch)
+    layouts = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
+
+    def edit(n: int, old: str, new: str):
+        chapter = book / "chapters" / f"0{n}.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    def rebuilt(label: str) -> tuple[bytes, int]:
+        layouts.clear()
+        data = _cold_build(book, tmp_path / "out", warm, monkeypatch)
+        count = len(layouts)
+        assert data == _cold_build(book, tmp_path / f"cold-{label}", tmp_path / f"cache-{label}", monkeypatch)
+        return data, count
+
+    def index_line() -> str:
+        with pdfplumber.open(tmp_path / "out" / "small-book.pdf") as doc:
+            return next(line for line in doc.pages[-1].extract_text().splitlines() if "Zanzibar" in line)
+
+    edit(2, "Paragraph 2 of chapter 2.", "Paragraph 2 of chapter 2, edited.")
+    before = index_line()
+    _, count = rebuilt("same-pages")
+    assert count == 1                           # its own page numbers: the final layout at once
+    assert index_line() == before
+    edit(1, "More text.", "More text.\n\n" + "\n\n".join(["A new paragraph of lorem ipsum dolor sit amet. " * 12] * 8))
+    _, count = rebuilt("moved-pages")
+    assert count == 2                           # the body was final; the index's numbers were not
+    assert index_line() != before, before
