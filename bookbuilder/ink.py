@@ -10,6 +10,7 @@ Rec. 709 luminance, the rule an SVG's colours follow too.
 from __future__ import annotations
 
 import io
+import re
 import zlib
 
 REC_709 = (0.2126, 0.7152, 0.0722)
@@ -30,28 +31,46 @@ def to_black_ink(pdf) -> None:
     images_to_grey(pdf)
 
 
+# "r g b rg" with nothing but numbers before the operator; only used on streams without
+# string literals or inline images, where no such bytes can be anything but an operation
+RGB_OPERATION = re.compile(rb"(?<![^\s\[\]{}<>/])([-+]?[\d.]+)\s+([-+]?[\d.]+)\s+([-+]?[\d.]+)\s+(rg|RG)(?![^\s\[\]{}<>/(%])")
+
+
 def _stream_to_k(owner, stream, done: set) -> None:
     """Rewrite a content stream's RGB colours as K, then those of the forms it draws."""
-    import pikepdf
-
     if stream.objgen != (0, 0):
         if stream.objgen in done:
             return
         done.add(stream.objgen)
-    instructions = []
-    changed = False
-    for operands, operator in pikepdf.parse_content_stream(stream):
-        op = str(operator)
-        if op in COLOUR_OPERATORS:
-            level = luminance(*(float(c) for c in operands))
-            operands, operator = [0, 0, 0, round(1 - level, 4)], pikepdf.Operator(COLOUR_OPERATORS[op])
-            changed = True
-        instructions.append((operands, operator))
-    if changed:
-        stream.write(pikepdf.unparse_content_stream(instructions))
+    data = stream.read_bytes()
+    if b"rg" in data or b"RG" in data:
+        stream.write(_operations_to_k(stream, data))
     for form in owner.get("/Resources", {}).get("/XObject", {}).values():
         if form.get("/Subtype") == "/Form":
             _stream_to_k(form, form, done)
+
+
+def _black(red: bytes | float, green, blue) -> str:
+    return f"{round(1 - luminance(float(red), float(green), float(blue)), 4):g}"
+
+
+def _operations_to_k(stream, data: bytes) -> bytes:
+    """The content with its RGB operations as K. WeasyPrint's streams show text as hex
+    strings, so a regular expression does it in one pass; a stream holding a literal
+    string or an inline image, where "rg" could be text, is parsed by pikepdf instead."""
+    import pikepdf
+
+    if b"(" not in data and b"BI" not in data:
+        return RGB_OPERATION.sub(
+            lambda m: b"0 0 0 %s %s" % (_black(*m.groups()[:3]).encode(), COLOUR_OPERATORS[m[4].decode()].encode()),
+            data)
+    instructions = []
+    for operands, operator in pikepdf.parse_content_stream(stream):
+        op = str(operator)
+        if op in COLOUR_OPERATORS:
+            operands, operator = [0, 0, 0, float(_black(*operands))], pikepdf.Operator(COLOUR_OPERATORS[op])
+        instructions.append((operands, operator))
+    return pikepdf.unparse_content_stream(instructions)
 
 
 def images_to_grey(pdf) -> int:
