@@ -3,13 +3,16 @@ and comes back as one :class:`Division` of the document model."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
 import pypandoc
 from lxml import html
 
+from . import cache
 from .config import load_config
 from .editions import WHOLE_BOOK, Selection
 from .errors import ManuscriptError
@@ -25,22 +28,25 @@ from .translit import Scheme
 # Pandoc Markdown with typographic quotes and dashes; raw HTML and TeX are not manuscript syntax.
 # Raw attributes (`<b>`{=html}) would let HTML through: off too (README, "Raw HTML").
 PANDOC_FROM = "markdown+smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
+PANDOC_ARGS = ("--wrap=none", "--section-divs=false")
+PANDOC_RUNS = 2
 
 
 def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
     """The document model of the divisions ``selection`` holds (by default the whole book).
     Chapters keep the book's numbers whatever is left out."""
     config = load_config(book_dir)
+    numbers = {e.id: n for n, e in enumerate(config.chapters, 1)}
+    entries = [e for e in config.divisions if selection.includes(e)]
+    for entry in entries:
+        check_source(entry.file)
+    # Pandoc runs as a process of its own: two at a time use both cores on a first read
+    with ThreadPoolExecutor(max_workers=PANDOC_RUNS) as pool:
+        converted = list(pool.map(lambda e: markdown_to_html(e.file, e.id), entries))
     divisions = []
-    chapter_number = 0
-    for entry in config.divisions:
-        number = None
-        if entry.kind == "chapter":
-            chapter_number += 1
-            number = chapter_number
-        if selection.includes(entry):
-            divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, number))
-            police_images(divisions[-1].body, entry.file, config.root, words(config.language)["image_missing"])
+    for entry, body in zip(entries, converted):
+        divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, numbers.get(entry.id), body))
+        police_images(divisions[-1].body, entry.file, config.root, words(config.language)["image_missing"])
     left_out = {e.file.resolve() for e in config.divisions if not selection.includes(e)}
     figures = [f for f in load_figures(book_dir) if f.chapter.resolve() not in left_out]
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
@@ -79,20 +85,30 @@ def markdown_snippets(texts: list[str]) -> list[str]:
 
 
 def markdown_to_html(path: Path, id_prefix: str) -> str:
+    """Pandoc's HTML of one manuscript file, remembered by the file's content (a rebuild
+    after an edit runs Pandoc on the edited file alone)."""
+    data = path.read_bytes()
+    remembered = cache.path("pandoc", f"{cache.key(hashlib.sha256(data).hexdigest(), id_prefix, PANDOC_FROM, PANDOC_ARGS, length=24)}.html")
+    if remembered.exists():
+        return remembered.read_text(encoding="utf-8")
     try:
-        return pypandoc.convert_file(
-            str(path), "html5", format=PANDOC_FROM,
-            extra_args=[f"--id-prefix={id_prefix}-", "--wrap=none", "--section-divs=false"],
-        )
+        converted = pypandoc.convert_text(data.decode("utf-8"), "html5", format=PANDOC_FROM,
+                                          extra_args=[f"--id-prefix={id_prefix}-", *PANDOC_ARGS])
     except RuntimeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise ManuscriptError(f"pandoc could not read this file: {str(exc).strip().splitlines()[-1]}",
                               path, int(line.group(1)) if line else None) from None
+    cache.write_text(remembered, converted)
+    return converted
 
 
-def read_division(path: Path, div_id: str, kind: str, role: str, number: int | None) -> Division:
-    check_source(path)
-    body = html.fragment_fromstring(markdown_to_html(path, div_id) or "<p></p>", create_parent="div")
+def read_division(path: Path, div_id: str, kind: str, role: str, number: int | None,
+                  converted: str | None = None) -> Division:
+    """One manuscript file as a Division; ``converted``: its Pandoc HTML, when made already."""
+    if converted is None:
+        check_source(path)
+        converted = markdown_to_html(path, div_id)
+    body = html.fragment_fromstring(converted or "<p></p>", create_parent="div")
     clean_body(body, path)
     h1 = body.find("h1")
     if h1 is None:
