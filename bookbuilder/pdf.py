@@ -7,6 +7,7 @@ so the body's pages cannot move between the two.
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -92,11 +93,12 @@ def _from_last_pages(book: Book, edition: Edition, known: repairs.Repairs, guess
     page_map = page_map_of(book, document)
     more, again = moves.needed(_body(book, document, page_map))
     apart = {note_id for note_id, _ in misplaced(book, page_map)} - known.notes
-    if more or again or apart:
-        return None, None
-    if print_html(book, page_map, frozenset(known.notes), edition=edition) == source:
+    repair = bool(more or again or apart)
+    if not repair and print_html(book, page_map, frozenset(known.notes), edition=edition) == source:
         return document, page_map
-    return None, page_map
+    del document
+    gc.collect()                # a long book's layout is hundreds of megabytes: gone before the next
+    return None, (None if repair else page_map)
 
 
 def _body(book: Book, document, page_map: PageMap):
