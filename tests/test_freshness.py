@@ -124,3 +124,44 @@ def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build
     _, count = rebuilt("moved-pages")
     assert count == 2                           # the body was final; the index's numbers were not
     assert index_line() != before, before
+
+
+COMPACT_CHECK = r"""
+import sys
+from pathlib import Path
+from bookbuilder.enrich import enrich
+from bookbuilder.manuscript import read_book
+from bookbuilder.pdf import compact_page_streams, final_html, render, tag_languages
+
+book = enrich(read_book(Path(sys.argv[1])))
+source = final_html(book)
+tag_languages()
+
+def written() -> bytes:
+    return render(source, book.config.root).write_pdf(pdf_tags=True, pdf_variant="pdf/ua-1",
+                                                      pdf_identifier=b"same")
+
+before = written()
+assert compact_page_streams(), "WeasyPrint's page painter or stream class moved"
+assert compact_page_streams()                  # wrapped once
+after = written()
+assert before == after, (len(before), len(after))
+print("same bytes", len(after))
+"""
+
+
+def test_compacted_page_streams_write_the_same_bytes(tmp_path):
+    """pdf.compact_page_streams reaches into WeasyPrint: fails when an upgrade moves what it
+    wraps, or when joining a page's operations early would change the file."""
+    import os
+    import subprocess
+    import sys
+    book = make_book(tmp_path, chapters=2, paragraphs=3)
+    chapter = book / "chapters" / "01.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA noted line.[^a]\n\n[^a]: A note.\n",
+                       encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", COMPACT_CHECK, str(book)], capture_output=True, text=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1764028800",
+                                 "BOOKBUILDER_CACHE": str(tmp_path / "cache")}, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "same bytes" in result.stdout
