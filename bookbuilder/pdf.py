@@ -15,10 +15,10 @@ from types import SimpleNamespace
 from weasyprint import HTML
 
 from .errors import RenderError
-from .editions import Edition, reader_edition
+from .editions import READER, Edition, reader_edition
 from .fetcher import BookFetcher
 from .model import Book
-from . import cache, ids, pagelist, placement, repairs
+from . import cache, children, ids, pagelist, placement, repairs
 from .pages import PageMap
 from .render import print_html, unmoved_print_html
 
@@ -26,6 +26,8 @@ log = logging.getLogger("bookbuilder")
 
 
 MAX_NOTE_REPAIRS = 3
+# a book longer than this (about 300 pages of 6 x 9) is drafted in a child process (workers.py)
+LONG_BOOK_CHARS = 250_000
 
 
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
@@ -71,9 +73,16 @@ def final_layout(book: Book, edition: Edition | None = None):
         if document is not None:
             return _checked(book, edition, document, first)
     if first is None:
+        if edition.variant == READER and _long(book):
+            if children.draft_apart(book.config.root):
+                known = repairs.recall(book, edition)      # what the child found
         first, known = draft_pages(book, edition, known)
     document = layout(book, first, frozenset(known.notes), edition=edition)
     return _checked(book, edition, document, first)
+
+
+def _long(book: Book) -> bool:
+    return sum(len(d.body.text_content()) for d in book.divisions) > LONG_BOOK_CHARS
 
 
 def _last_pages(book: Book, edition: Edition) -> Path:
@@ -94,6 +103,8 @@ def _from_last_pages(book: Book, edition: Edition, known: repairs.Repairs, guess
     more, again = moves.needed(_body(book, document, page_map))
     apart = {note_id for note_id, _ in misplaced(book, page_map)} - known.notes
     repair = bool(more or again or apart)
+    if repair:
+        log.debug("the last page numbers need repairs first: %s", sorted([*more, *again, *apart])[:5])
     if not repair and print_html(book, page_map, frozenset(known.notes), edition=edition) == source:
         return document, page_map
     del document
@@ -207,6 +218,8 @@ def write_pdf(book: Book, target: Path, edition: Edition | None = None, tagged: 
         options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
     with cache.atomic_path(target) as tmp:
         document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), **options)
+    del document
+    gc.collect()                # the layout's box trees go before the next output is made
     return target
 
 

@@ -1,11 +1,14 @@
-"""Course packets built in worker processes while this one builds the book.
+"""Work done in child processes (children.py): course packets while this process builds
+the book, and the drafts of a long book.
 
 A packet reads its own model of its own chapters and writes its own files, so it needs
-nothing from the book's build: on a machine with a spare core it is built beside it, by
-``python -m bookbuilder.workers`` (a plain child process: nothing of the caller's program
-is imported again, and nothing is inherited from a process that has laid out a book). The
-child uses the same cache, prints warnings the same way, and answers with one JSON line a
-packet: the files written, or the BookError it met (file, line and hint and all).
+nothing from the book's build: on a machine with a spare core it is built beside it. The
+child prints warnings the same way and answers with one JSON line a packet: the files
+written, or the BookError it met (file, line and hint and all).
+
+A long book's drafts (pdf.py) are laid out in a child too: a layout of hundreds of pages
+leaves the memory it used scattered in the process that made it, and the final layout
+and the write come on top; in a child, that memory is returned when it ends.
 """
 
 from __future__ import annotations
@@ -16,9 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import cache, errors
-
-PACKAGE_HOME = Path(__file__).resolve().parent.parent
+from . import children, errors
 
 
 def spare_cores(busy: bool) -> int:
@@ -37,14 +38,11 @@ class PacketWorkers:
         workers = min(spare_cores(busy), len(self.editions))
         self.children: list[subprocess.Popen] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
-            # the same cache, and this very bookbuilder (not another one the path may hold)
-            env = {**os.environ, cache.ENV_VAR: str(cache.root()),
-                   "PYTHONPATH": os.pathsep.join(filter(None, (str(PACKAGE_HOME), os.environ.get("PYTHONPATH"))))}
             for n in range(workers):
                 slugs = [e.slug for e in self.editions[n::workers]]
                 self.children.append(subprocess.Popen(
-                    [sys.executable, "-m", "bookbuilder.workers", str(self.book_dir), str(self.out_dir), *slugs],
-                    env=env, stdout=subprocess.PIPE, text=True))
+                    children.command("packets", str(self.book_dir), str(self.out_dir), *slugs),
+                    env=children.environment(), stdout=subprocess.PIPE, text=True))
 
     def results(self):
         """(edition, files written) for each packet; raises the first error a packet met."""
@@ -84,16 +82,28 @@ def _error(found: dict) -> errors.BookError:
 
 
 def main(argv: list[str]) -> int:
-    """The child: build the named packets of the book, one JSON line each."""
+    """The child (children.py): ``packets BOOK OUT SLUG...`` or ``drafts BOOK``."""
     import logging
 
     from .cli import WarningLine
-    from .config import load_config
-    from .packets import declared_packets
 
     log = logging.getLogger("bookbuilder")
     log.addHandler(WarningLine())
     log.propagate = False
+    if argv[0] == "drafts":
+        from .enrich import enrich
+        from .manuscript import read_book
+        from .pdf import draft_pages
+        draft_pages(enrich(read_book(Path(argv[1]))))
+        return 0
+    return packets(argv[1:])
+
+
+def packets(argv: list[str]) -> int:
+    """Build the named packets of the book, one JSON line each on stdout."""
+    from .config import load_config
+    from .packets import declared_packets
+
     answers, sys.stdout = sys.stdout, sys.stderr      # stdout carries the answers alone
     book_dir, out_dir, slugs = Path(argv[0]), Path(argv[1]), argv[2:]
     try:
@@ -103,7 +113,8 @@ def main(argv: list[str]) -> int:
             print(json.dumps({"slug": slug, "files": [str(f) for f in files]}), file=answers, flush=True)
     except errors.BookError as exc:
         print(json.dumps({"error": {"kind": type(exc).__name__, "message": exc.message, "line": exc.line,
-                                    "file": str(exc.file) if exc.file else None, "hint": exc.hint}}), file=answers, flush=True)
+                                    "file": str(exc.file) if exc.file else None, "hint": exc.hint}}),
+              file=answers, flush=True)
     return 0
 
 
