@@ -13,16 +13,14 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 from rich.console import Console
 
 from . import __version__
-from .errors import BookError
+from .errors import BookError, err, report_warnings
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 DEFAULT_BOOK = Path("book")
 DEFAULT_OUT = Path("output")
 
@@ -81,17 +79,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-class WarningLine(logging.Handler):
-    def emit(self, record):
-        err.print(f"warning: {record.getMessage()}", markup=False)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    log = logging.getLogger("bookbuilder")
-    if not log.handlers:
-        log.addHandler(WarningLine())
-        log.propagate = False
+    report_warnings()
     from . import cache
     cache.set_root(args.cache_dir)
     try:

@@ -6,7 +6,13 @@ a traceback only appears with ``--debug``.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+from rich.console import Console
+
+# the builder's lines on stderr: errors, warnings, what was written
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class BookError(Exception):
@@ -52,3 +58,16 @@ class RenderError(BookError):
     """A template or an output tool failed."""
 
     exit_code = 5
+
+
+class WarningLine(logging.Handler):
+    def emit(self, record):
+        err.print(f"warning: {record.getMessage()}", markup=False)
+
+
+def report_warnings() -> None:
+    """The builder's warnings as ``warning: ...`` lines on stderr (the CLI and its children)."""
+    log = logging.getLogger("bookbuilder")
+    if not log.handlers:
+        log.addHandler(WarningLine())
+        log.propagate = False

@@ -83,13 +83,7 @@ def _error(found: dict) -> errors.BookError:
 
 def main(argv: list[str]) -> int:
     """The child (children.py): ``packets BOOK OUT SLUG...`` or ``drafts BOOK``."""
-    import logging
-
-    from .cli import WarningLine
-
-    log = logging.getLogger("bookbuilder")
-    log.addHandler(WarningLine())
-    log.propagate = False
+    errors.report_warnings()
     if argv[0] == "drafts":
         from .enrich import enrich
         from .manuscript import read_book

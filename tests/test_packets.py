@@ -132,3 +132,44 @@ def test_packet_epub_is_valid_and_holds_the_same_chapters(packet):
         names = set(z.namelist())
     assert {"EPUB/background.xhtml", "EPUB/moscow-trials.xhtml"} <= names
     assert "EPUB/introduction.xhtml" not in names
+
+
+def _two_packet_book(tmp_path) -> Path:
+    from test_small_books import make_book
+    book = make_book(tmp_path, chapters=2, paragraphs=1)
+    config = book / "book.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + (
+        "packets:\n"
+        "- id: first\n  title: First\n  chapters: 1\n"
+        "- id: second\n  title: Second\n  chapters: 2\n"), encoding="utf-8")
+    return book
+
+
+def test_packets_built_by_workers_and_stamped_by_their_own_chapters(tmp_path):
+    """Two packets and nothing else to build: one child process each. An edit in chapter 2
+    rebuilds its packet alone. A manuscript error met by a child comes back as the one-line
+    error a build in this process gives (file and line), with a non-zero exit."""
+    from conftest import run_cli
+    book = _two_packet_book(tmp_path)
+    out = tmp_path / "out"
+    made = run_cli("packets", "--book", str(book), "--out", str(out), "--quiet")
+    assert made.returncode == 0, made.stderr
+    first, second = out / "packets" / "first.pdf", out / "packets" / "second.pdf"
+    with pdfplumber.open(first) as pdf:
+        assert "Paragraph 0 of chapter 1." in squash(" ".join(p.extract_text() or "" for p in pdf.pages))
+    before = {p: p.stat().st_mtime_ns for p in (first, second)}
+
+    chapter = book / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("More text.", "More text, edited."),
+                       encoding="utf-8")
+    again = run_cli("packets", "--book", str(book), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert first.stat().st_mtime_ns == before[first] and second.stat().st_mtime_ns != before[second]
+    good = second.read_bytes()
+
+    chapter.write_text("Text before the title.\n\n" + chapter.read_text(encoding="utf-8"), encoding="utf-8")
+    broken = run_cli("packets", "--book", str(book), "--out", str(out), "--quiet")
+    lines = [line for line in broken.stderr.splitlines() if line.strip()]
+    assert broken.returncode == 3, broken.stderr                 # ManuscriptError's exit code
+    assert lines == [f"{chapter}:1: error: text before the title heading (the '# Title' line must come first)"]
+    assert second.read_bytes() == good                           # the last good packet is still there
