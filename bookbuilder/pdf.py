@@ -1,8 +1,10 @@
 """Lay out the print HTML with WeasyPrint and write the PDF.
 
-Two layouts: the first tells where every marked word landed (pages.PageMap); the
-second prints the back matter's page numbers. The back matter sits after the body,
-so the body's pages cannot move between the two.
+The back matter prints page numbers only a layout can give. On a first build, drafts
+(the body without the generated back matter) tell where every marked word landed
+(pages.PageMap) and which repairs the body needs; a second layout prints the page
+numbers. The back matter sits after the body, so the body's pages cannot move between
+the two. A rebuild starts from the last layout's page numbers and is usually done in one.
 """
 
 from __future__ import annotations
