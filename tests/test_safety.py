@@ -207,12 +207,15 @@ def test_a_killed_build_leaves_the_previous_outputs(tmp_path, when):
     book = make_book(tmp_path, chapters=12, paragraphs=10)
     out = tmp_path / "out"
     args = ["pdf", "--book", str(book), "--out", str(out), "--quiet"]
-    finished, whole = _run_watching(args, lambda cpu: False)
+    # each build with an empty cache of its own: a rebuild starting from the first one's page
+    # numbers would be over long before 70 % of the first one's time
+    finished, whole = _run_watching(args + ["--cache-dir", str(tmp_path / "cache-1")], lambda cpu: False)
     assert not finished and (out / "small-book.pdf").exists()
     before = digests(out)
     # the next build would make a different PDF: killing it must leave the first one
     chapter = book / "chapters" / "01.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    args += ["--cache-dir", str(tmp_path / "cache-2")]
     if when == "write":
         killed, _ = _run_watching(args, lambda cpu: any(p.name.startswith(".small-book.pdf.")
                                                         for p in out.iterdir()))
