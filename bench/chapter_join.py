@@ -39,7 +39,7 @@ def alone(book, divisions, repaired):
 
 def main() -> None:
     book = enrich(read_book(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "book"))
-    _, repaired = draft_pages(book)
+    repaired = draft_pages(book)[1].notes          # the notes sent to a new page
     whole, t_whole = timed(lambda: render(print_html(book, new_page_notes=frozenset(repaired), draft=True)))
     front_doc, t_front = alone(book, book.front, repaired)
     pages, t_chapters = list(front_doc.pages), 0.0
