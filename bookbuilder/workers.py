@@ -76,7 +76,9 @@ def write_packet(book_dir: Path, edition, out_dir: Path) -> list[Path]:
     return write(book_dir, edition, out_dir)
 
 
-def _error(found: dict) -> errors.BookError:
+def _error(found: dict) -> Exception:
+    if found.get("bug"):
+        return RuntimeError(f"{found['kind']} in a packet worker: {found['message']}")
     kind = getattr(errors, found["kind"], errors.BookError)
     return kind(found["message"], found["file"], found["line"], found["hint"])
 
@@ -88,7 +90,10 @@ def main(argv: list[str]) -> int:
         from .enrich import enrich
         from .manuscript import read_book
         from .pdf import draft_pages
-        draft_pages(enrich(read_book(Path(argv[1]))))
+        try:
+            draft_pages(enrich(read_book(Path(argv[1]))))
+        except Exception:           # the parent drafts the book itself and reports the error once
+            return 1
         return 0
     return packets(argv[1:])
 
@@ -108,6 +113,9 @@ def packets(argv: list[str]) -> int:
     except errors.BookError as exc:
         print(json.dumps({"error": {"kind": type(exc).__name__, "message": exc.message, "line": exc.line,
                                     "file": str(exc.file) if exc.file else None, "hint": exc.hint}}),
+              file=answers, flush=True)
+    except Exception as exc:        # a bug: the parent reports it as its own one-line internal error
+        print(json.dumps({"error": {"kind": type(exc).__name__, "message": str(exc), "bug": True}}),
               file=answers, flush=True)
     return 0
 

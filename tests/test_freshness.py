@@ -165,3 +165,21 @@ def test_compacted_page_streams_write_the_same_bytes(tmp_path):
                                  "BOOKBUILDER_CACHE": str(tmp_path / "cache")}, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "same bytes" in result.stdout
+
+
+def test_a_long_book_s_drafts_are_laid_out_in_a_child(tmp_path, monkeypatch):
+    """Over pdf.LONG_BOOK_CHARS (here: any book), the drafts run in a child process that leaves
+    their page maps and repairs in the cache: this process lays the book out once, and the PDF
+    is the one a build drafting in this process makes."""
+    from bookbuilder import pdf as pdf_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book = _indexed_book(tmp_path)
+    drafted_here = _cold_build(book, tmp_path / "here", tmp_path / "cache-here", monkeypatch)
+    monkeypatch.setattr(pdf_module, "LONG_BOOK_CHARS", 0)
+    layouts = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
+    drafted_apart = _cold_build(book, tmp_path / "apart", tmp_path / "cache-apart", monkeypatch)
+    assert layouts == [1]                       # the final layout; the drafts were the child's
+    assert drafted_apart == drafted_here
