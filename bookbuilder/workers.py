@@ -121,4 +121,7 @@ def packets(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:       # Ctrl-C reaches the whole process group: the parent says it
+        sys.exit(130)
