@@ -15,10 +15,9 @@ from pathlib import Path
 from weasyprint import HTML
 
 from bookbuilder import cache
-from bookbuilder.fetcher import BookFetcher
 from bookbuilder.enrich import enrich
 from bookbuilder.manuscript import read_book
-from bookbuilder.pdf import final_html
+from bookbuilder.pdf import BookFetcher, final_html
 
 
 def main() -> None:

@@ -75,12 +75,13 @@ def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
 def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None) -> list[Path]:
     """``reader_pdf``: the reader's PDF of this text, when one is at hand (the print edition
     is made from it; without it, the book is laid out for the print edition alone)."""
-    from .pdf import write_pdf
     if fmt == "pdf":
+        from .pdf import write_pdf
         edition = reader_edition(book.config)
         return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
     if fmt == "print":               # the print shop's PDF, then its cover (the spine needs its pages)
         from .cover_wrap import write_cover
+        from .pdf import write_pdf
         from .prepress import write_print_pdf
         edition = print_edition(book.config)
         with tempfile.TemporaryDirectory(prefix="bookbuilder-") as scratch:

@@ -2,7 +2,8 @@
 
 WeasyPrint's default fetcher opens whatever a document names (any local file, any
 web address). A manuscript is user input, so the PDF is laid out with
-:class:`BookFetcher`, and the EPUB packs files only through :func:`allowed_file`:
+:class:`pdf.BookFetcher` (which asks :func:`refused`), and the EPUB packs files only through
+:func:`allowed_file`:
 both serve files under the book folder, the package templates, the cache root and
 the installed font packages, and ``data:`` URLs up to a size limit. Everything else
 (``file:`` elsewhere, ``http(s):``, ``ftp:``...) is refused and logged once. The print
@@ -17,8 +18,6 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
-
-from weasyprint.urls import URLFetcher
 
 from . import cache, print_profile
 from .fonts import FAMILIES
@@ -64,22 +63,15 @@ def refusal(url: str, roots: list[Path]) -> str | None:
     return None
 
 
-class BookFetcher(URLFetcher):
-    """WeasyPrint's fetcher, restricted to the allowed folders (redirects off, no network)."""
-
-    def __init__(self, book_dir: Path):
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.roots = allowed_roots(book_dir)
-
-    def fetch(self, url, headers=None):
-        reason = refusal(url, self.roots)
-        if reason:
-            shown = url if len(url) <= 80 else url[:77] + "..."
-            if shown not in _reported:
-                _reported.add(shown)
-                log.warning(f"refused to fetch {shown}: {reason}")
-            raise ValueError(f"refused: {reason}")
-        return super().fetch(url, headers)
+def refused(url: str, roots: list[Path]) -> str | None:
+    """Why ``url`` may not be fetched (logged once per process), or None when it may."""
+    reason = refusal(url, roots)
+    if reason:
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        if shown not in _reported:
+            _reported.add(shown)
+            log.warning(f"refused to fetch {shown}: {reason}")
+    return reason
 
 
 def read_allowed(path: Path, book_dir: Path) -> bytes:

@@ -15,10 +15,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from .errors import RenderError
 from .editions import READER, Edition, reader_edition
-from .fetcher import BookFetcher
+from .fetcher import allowed_roots, refused
 from .model import Book
 from . import cache, children, ids, pagelist, placement, repairs
 from .pages import PageMap
@@ -43,6 +44,21 @@ def render(source: str, book_root: Path):
     # relative URLs (the figures' figures/<name>.svg) resolve in the drawing cache
     return HTML(string=source, base_url=str(cache.path("print")) + "/",
                 url_fetcher=BookFetcher(book_root)).render()
+
+
+class BookFetcher(URLFetcher):
+    """WeasyPrint's fetcher, restricted to the folders fetcher.py allows (redirects off, no
+    network). It lives here, with WeasyPrint, so that the EPUB and `check` never import it."""
+
+    def __init__(self, book_dir: Path):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = allowed_roots(book_dir)
+
+    def fetch(self, url, headers=None):
+        reason = refused(url, self.roots)
+        if reason:
+            raise ValueError(f"refused: {reason}")
+        return super().fetch(url, headers)
 
 
 def page_map_of(book: Book, document) -> PageMap:

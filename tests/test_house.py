@@ -205,3 +205,15 @@ def test_clean_empties_the_cache_it_is_given(tmp_path):
     (cache / "layout" / "x.json").write_text("[]")
     result = run_cli("clean", "--cache-dir", str(cache))
     assert result.returncode == 0 and not cache.exists()
+
+
+def test_epub_and_check_never_import_the_pdf_engine():
+    """EPUB-only builds and `check` load neither WeasyPrint nor matplotlib (README, "Speed"):
+    a module of theirs importing either at its top costs every EPUB build half a second."""
+    import subprocess
+    import sys
+    script = ("import sys, bookbuilder.build, bookbuilder.epub, bookbuilder.check, bookbuilder.cli; "
+              "print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
