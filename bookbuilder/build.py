@@ -75,18 +75,18 @@ def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
 def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None) -> list[Path]:
     """``reader_pdf``: the reader's PDF of this text, when one is at hand (the print edition
     is made from it; without it, the book is laid out for the print edition alone)."""
-    if fmt == "pdf":
-        from .pdf import write_pdf
+    if fmt == "pdf":                 # laid out in parts, each kept in the cache (bookparts.py)
+        from .bookparts import write_book_pdf
         edition = reader_edition(book.config)
-        return [write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
+        return [write_book_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
     if fmt == "print":               # the print shop's PDF, then its cover (the spine needs its pages)
+        from .bookparts import write_book_pdf
         from .cover_wrap import write_cover
-        from .pdf import write_pdf
         from .prepress import write_print_pdf
         edition = print_edition(book.config)
         with tempfile.TemporaryDirectory(prefix="bookbuilder-") as scratch:
-            if reader_pdf is None:
-                reader_pdf = write_pdf(book, Path(scratch) / "reader.pdf", tagged=False)
+            if reader_pdf is None:      # the reader's pages: its parts, from the cache or laid out now
+                reader_pdf = write_book_pdf(book, Path(scratch) / "reader.pdf", reader_edition(book.config))
             printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf", reader_pdf)
         return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from .epub import write_epub

@@ -100,13 +100,16 @@ def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
 def check_layout(book: Book, lines: list[SourceLine]) -> list[Finding]:
     """Lay the book out as the build does and read the PDF as a reader would
     (layout_check): each fault is reported at the manuscript line its words come from."""
+    import tempfile
     from io import BytesIO
 
+    from .bookparts import write_book_pdf
+    from .editions import reader_edition
     from .layout_check import check_pdf
-    from .pdf import final_layout
 
-    document, _, _ = final_layout(book)
-    report = check_pdf(BytesIO(document.write_pdf()))
+    with tempfile.TemporaryDirectory(prefix="bookbuilder-check-") as scratch:
+        pdf = write_book_pdf(book, Path(scratch) / "book.pdf", reader_edition(book.config))
+        report = check_pdf(BytesIO(pdf.read_bytes()))
     by_title = {" ".join(d.title.split()): d for d in book.divisions}
     findings = []
     for problem in report.problems:

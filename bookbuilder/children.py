@@ -8,7 +8,6 @@ the same cache and this very bookbuilder (not another one the path may hold).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,11 +23,3 @@ def command(*args: str) -> list[str]:
 def environment() -> dict:
     return {**os.environ, cache.ENV_VAR: str(cache.root()),
             "PYTHONPATH": os.pathsep.join(filter(None, (str(PACKAGE_HOME), os.environ.get("PYTHONPATH"))))}
-
-
-def draft_apart(book_dir: Path) -> bool:
-    """Lay out the reader's drafts of the book in a child, which leaves their page maps and
-    repairs in the cache (pdf.draft_pages) and takes the memory of its layouts with it when
-    it ends. False if it failed: the caller drafts the book itself and meets the error there."""
-    done = subprocess.run(command("drafts", str(book_dir)), env=environment(), stdout=subprocess.DEVNULL)
-    return done.returncode == 0

@@ -220,17 +220,19 @@ def remember(book, document, folios: list[str], source: str, text_html: str) -> 
     return pages
 
 
-def page_list(book, source: str, text_html: str, lay_out: Callable[[], tuple]) -> PageList:
+def store(book, pages: PageList, text_html: str) -> PageList:
+    """Cache a page list read from the layout of the edition named ``pages.source``."""
+    cache.write_json(_cache_file(book, pages.source, text_html), pages.to_json())
+    return pages
+
+
+def page_list(book, source: str, text_html: str, lay_out: Callable[[], PageList]) -> PageList:
     """The page list of the edition the EPUB follows, from the cache when the text is unchanged;
-    else ``lay_out()`` returns ``(document, folios)`` of that edition's PDF."""
-    where = _cache_file(book, source, text_html)
-    cached = cache.read_json(where)
+    else ``lay_out()`` reads it from a layout of that edition."""
+    cached = cache.read_json(_cache_file(book, source, text_html))
     if cached:
         return PageList.from_json(cached)
-    document, folios = lay_out()
-    pages = from_layout(book, document, folios, source)
-    cache.write_json(where, pages.to_json())
-    return pages
+    return store(book, lay_out(), text_html)
 
 
 # ------------------------------------------------------------------ placing markers in XHTML

@@ -18,10 +18,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from .errors import RenderError
-from .editions import READER, Edition, reader_edition
+from .editions import Edition, reader_edition
 from .fetcher import allowed_roots, refused
 from .model import Book
-from . import cache, children, ids, pagelist, placement, repairs
+from . import cache, ids, pagelist, placement, repairs
 from .pages import PageMap
 from .render import print_html, unmoved_print_html
 
@@ -29,8 +29,6 @@ log = logging.getLogger("bookbuilder")
 
 
 MAX_NOTE_REPAIRS = 3
-# a book longer than this (about 300 pages of 6 x 9) is drafted in a child process (workers.py)
-LONG_BOOK_CHARS = 250_000
 
 
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
@@ -91,16 +89,9 @@ def final_layout(book: Book, edition: Edition | None = None):
         if document is not None:
             return _checked(book, edition, document, first)
     if first is None:
-        if edition.variant == READER and _long(book):
-            if children.draft_apart(book.config.root):
-                known = repairs.recall(book, edition)      # what the child found
         first, known = draft_pages(book, edition, known)
     document = layout(book, first, frozenset(known.notes), edition=edition)
     return _checked(book, edition, document, first)
-
-
-def _long(book: Book) -> bool:
-    return sum(len(d.body.text_content()) for d in book.divisions) > LONG_BOOK_CHARS
 
 
 def _last_pages(book: Book, edition: Edition) -> Path:
@@ -219,25 +210,29 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
     return [problem for _, problem in misplaced(book, page_map)]
 
 
-def write_pdf(book: Book, target: Path, edition: Edition | None = None, tagged: bool = True) -> Path:
-    """Lay the edition out and write it. ``tagged=False`` is for a file only the print
-    edition reads (prepress.py drops the tags): it writes in half the time."""
+def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
+    """Lay an edition out whole and write it tagged: a course packet's PDF. (The book's own
+    PDF is laid out in parts: bookparts.py.)"""
     edition = edition or reader_edition(book.config)
     document, _, printed = final_layout(book, edition)
     # the EPUB's page numbers follow this edition's pages: read them now, for free
     pagelist.remember(book, document, printed.folios, pagelist.edition_name(book, edition),
                       unmoved_print_html(book, edition))
-    compact_page_streams()
-    options = {}
-    if tagged:
-        tag_languages()
-        # PDF/UA-1: a tagged PDF (structure for screen readers, the language of every Russian
-        # span, figures with their alt text) that declares itself and displays its title
-        options = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
-    with cache.atomic_path(target) as tmp:
-        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), **options)
+    write_tagged(book, document, target)
     del document
     gc.collect()                # the layout's box trees go before the next output is made
+    return target
+
+
+def write_tagged(book: Book, document, target: Path) -> Path:
+    """Write a layout as a tagged PDF with the book's identifier: PDF/UA-1, a tagged PDF
+    (structure for screen readers, the language of every Russian span, figures with their
+    alt text) that declares itself and displays its title."""
+    compact_page_streams()
+    tag_languages()
+    with cache.atomic_path(target) as tmp:
+        document.write_pdf(tmp, pdf_identifier=book.config.identifier.encode(), pdf_tags=True,
+                           pdf_variant="pdf/ua-1")
     return target
 
 

@@ -52,7 +52,14 @@ def environment() -> Environment:
     env.filters["keep_ranges"] = keep_ranges
     env.globals["ids"] = ids
     env.filters["chapter_ranges"] = chapter_ranges
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str) -> Markup:
+    """Text for a CSS string in double quotes, in a stylesheet inlined in HTML: quotes,
+    backslashes, line breaks and markup characters as CSS escapes (never HTML entities)."""
+    return Markup("".join(f"\\{ord(ch):x} " if ch in '"\\\n\r<>&' else ch for ch in str(text)))
 
 
 def chapter_ranges(numbers) -> str:
@@ -88,6 +95,8 @@ def common_context(book: Book) -> dict:
         "modified": build_date(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "year": book.config.edition_date.year,
         "words": words(book.config.language),
+        # a book laid out whole: every division shown, page numbers by target-counter()
+        "part": None, "shown": lambda division: True, "folio_of": lambda element_id: None,
     }
 
 
@@ -100,7 +109,7 @@ class Link:
 
 
 def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
-               draft: bool = False, edition: Edition | None = None) -> str:
+               draft: bool = False, edition: Edition | None = None, part=None) -> str:
     """One HTML document holding the whole print book.
 
     ``page_map`` (from a first layout) turns element ids into page references; before
@@ -109,6 +118,8 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     from its call). A ``draft`` leaves the generated back matter (glossary, index) empty:
     it comes after the body, so a layout that only reads the body's pages can skip it.
     ``edition`` sets the variant (reader, print, packet) and page size; by default the reader's.
+    ``part`` (a bookparts.Part) lays out only that part's divisions (and the opening pages if
+    it holds them), its first folio set; the contents then print the page map's numbers.
     """
     page_map = page_map or PageMap.empty()
     edition = edition or reader_edition(book.config)
@@ -133,15 +144,18 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         return Markup(division_print_html(book, division, edition, too_long, new_page_notes,
                                           (env, charts, images, text)))
 
-    css = print_stylesheet(book, edition)
+    css = print_stylesheet(book, edition, part)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
+    parted = {} if part is None else {
+        "part": part, "shown": lambda division: division.id in part.division_ids,
+        "folio_of": page_map.folio}
     return env.get_template(template).render(
         css=Markup(css), body=body, edition=edition,
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}", draft=draft,
         uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
         else text["used_on_pages"],
-        **common_context(book))
+        **(common_context(book) | parted))
 
 
 def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
@@ -165,13 +179,13 @@ def unrepaired(book: Book):
             division.figure_moves, division.respaced = repairs[division.id]
 
 
-def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
+def print_stylesheet(book: Book, edition: Edition | None = None, part=None) -> str:
     """The print stylesheet of an edition: the reader's or a packet's (packet.css.j2). The
     print shop's edition is the reader's pages, set for the press by prepress.py."""
     edition = edition or reader_edition(book.config)
     return environment().get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
-        variant=edition.variant, words=words(book.config.language))
+        variant=edition.variant, words=words(book.config.language), part=part)
 
 
 def division_print_html(book: Book, division: Division, edition: Edition | None = None,

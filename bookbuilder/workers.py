@@ -1,14 +1,11 @@
 """Work done in child processes (children.py): course packets while this process builds
-the book, and the drafts of a long book.
+the book.
 
 A packet reads its own model of its own chapters and writes its own files, so it needs
 nothing from the book's build: on a machine with a spare core it is built beside it. The
 child prints warnings the same way and answers with one JSON line a packet: the files
 written, or the BookError it met (file, line and hint and all).
 
-A long book's drafts (pdf.py) are laid out in a child too: a layout of hundreds of pages
-leaves the memory it used scattered in the process that made it, and the final layout
-and the write come on top; in a child, that memory is returned when it ends.
 """
 
 from __future__ import annotations
@@ -84,17 +81,8 @@ def _error(found: dict) -> Exception:
 
 
 def main(argv: list[str]) -> int:
-    """The child (children.py): ``packets BOOK OUT SLUG...`` or ``drafts BOOK``."""
+    """The child (children.py): ``packets BOOK OUT SLUG...``."""
     errors.report_warnings()
-    if argv[0] == "drafts":
-        from .enrich import enrich
-        from .manuscript import read_book
-        from .pdf import draft_pages
-        try:
-            draft_pages(enrich(read_book(Path(argv[1]))))
-        except Exception:           # the parent drafts the book itself and reports the error once
-            return 1
-        return 0
     return packets(argv[1:])
 
 

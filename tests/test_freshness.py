@@ -7,6 +7,8 @@ import zipfile
 import pdfplumber
 
 from bookbuilder.build import build
+from bookbuilder.enrich import enrich
+from bookbuilder.manuscript import read_book
 from conftest import run_cli
 from test_small_books import make_book
 
@@ -52,19 +54,20 @@ def test_a_touched_or_deleted_output_is_made_again(tmp_path):
     assert build(book, out, ("epub",), quiet=True).unchanged == {epub.resolve()}
 
 
-def test_a_rebuild_with_the_same_body_lays_out_once_and_gives_the_same_bytes(tmp_path, monkeypatch):
+def test_a_rebuild_of_the_same_text_lays_out_nothing_and_gives_the_same_bytes(tmp_path, monkeypatch):
+    """The reader's PDF is joined from its parts, each kept in the cache (bookparts.py)."""
     from bookbuilder import pdf as pdf_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = make_book(tmp_path, chapters=2, paragraphs=2)
     (first,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
     before = first.read_bytes()
-    first.unlink()                          # stale: made again, but from the remembered page map
+    first.unlink()                          # stale: made again, from the parts in the cache
     layouts = []
     real_render = pdf_module.render
     monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
     (again,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
-    assert len(layouts) == 1
+    assert layouts == []
     assert again.read_bytes() == before
 
 
@@ -80,16 +83,18 @@ def _indexed_book(tmp_path):
 
 
 def _cold_build(book, out, cache_dir, monkeypatch) -> bytes:
-    """The reader's PDF of ``book`` built with an empty cache of its own."""
+    """The PDF of ``book`` laid out whole (as a packet is: pdf.write_pdf) with the cache in
+    ``cache_dir``."""
     from bookbuilder import cache
+    from bookbuilder.pdf import write_pdf
     monkeypatch.setattr(cache, "_override", cache_dir.resolve())
-    (pdf,) = build(book, out, ("pdf",), quiet=True)
-    return pdf.read_bytes()
+    return write_pdf(enrich(read_book(book)), out / "small-book.pdf").read_bytes()
 
 
 def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build_gives(tmp_path, monkeypatch):
-    """An edit that moves no page lays the book out once; one that moves pages twice (no
-    drafts: the repairs are remembered); either way the bytes of a build from nothing."""
+    """A book laid out whole (a packet): an edit that moves no page lays it out once; one that
+    moves pages twice (no drafts: the repairs are remembered); either way the bytes of a
+    build from nothing."""
     from bookbuilder import pdf as pdf_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
@@ -165,21 +170,3 @@ def test_compacted_page_streams_write_the_same_bytes(tmp_path):
                                  "BOOKBUILDER_CACHE": str(tmp_path / "cache")}, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "same bytes" in result.stdout
-
-
-def test_a_long_book_s_drafts_are_laid_out_in_a_child(tmp_path, monkeypatch):
-    """Over pdf.LONG_BOOK_CHARS (here: any book), the drafts run in a child process that leaves
-    their page maps and repairs in the cache: this process lays the book out once, and the PDF
-    is the one a build drafting in this process makes."""
-    from bookbuilder import pdf as pdf_module
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    book = _indexed_book(tmp_path)
-    drafted_here = _cold_build(book, tmp_path / "here", tmp_path / "cache-here", monkeypatch)
-    monkeypatch.setattr(pdf_module, "LONG_BOOK_CHARS", 0)
-    layouts = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
-    drafted_apart = _cold_build(book, tmp_path / "apart", tmp_path / "cache-apart", monkeypatch)
-    assert layouts == [1]                       # the final layout; the drafts were the child's
-    assert drafted_apart == drafted_here

@@ -1,0 +1,273 @@
+"""The reader's PDF, laid out part by part and joined.
+
+The book is laid out in parts: the opening (half-title, title page, imprint, contents and
+the front matter), each chapter, and the back matter. Every chapter and the back matter
+open on a recto, and a chapter's pages depend only on its own text and on the folio of its
+first page: so each part is laid out alone, written as a tagged PDF and kept in the cache
+under a hash of its print HTML. A rebuild lays out only the parts whose HTML changed: the
+edited chapter, and the contents or the back matter when page numbers moved. pdfjoin.py
+joins the parts' PDFs.
+
+Each part finds its own layout repairs (notes set apart from their call, figures moved,
+paragraphs respaced: repairs.py, placement.py) as pdf.py does for a whole book, and they
+are remembered per division, as there. Links to another part are written as ``x-part:``
+URIs, which the join turns into links to that part's named destination.
+
+Page numbers of other parts (the contents' and the list of figures' numbers, the glossary's
+and the index's locators) come from the page map composed of the parts (pages.PageMap):
+the chapters are laid out first (they need none), then the opening and the back matter,
+again until the numbers each prints are those of the join.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from . import cache, pagelist, pdfjoin, placement, repairs
+from .editions import Edition
+from .errors import RenderError
+from .model import Book
+from .pages import PageMap, roman
+from .render import print_html, unmoved_print_html
+
+log = logging.getLogger("bookbuilder")
+
+MAX_NOTE_REPAIRS = 3
+MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
+VERSION = "parts-1"     # in every part's key: bump when what a part's files hold changes
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of the book laid out alone."""
+    name: str                           # "opening", a chapter id, "back"
+    division_ids: tuple[str, ...]
+    opening: bool = False               # holds the half-title, title page, imprint and contents
+    first_folio: int = 1                # the page counter on its first page
+
+
+@dataclass
+class LaidPart:
+    """A part laid out: its tagged PDF in the cache and what the join needs of its layout."""
+    part: Part
+    pdf: Path
+    page_of: dict[str, int]             # element id -> page index within the part
+    pages: int
+    markers: list[dict]                 # its pages' markers for the EPUB (pagelist.PageMarker)
+    source: str                         # the print HTML it was laid out from
+
+    @property
+    def folios(self) -> list[str]:
+        if self.part.opening:
+            return [roman(self.part.first_folio + i) for i in range(self.pages)]
+        return [str(self.part.first_folio + i) for i in range(self.pages)]
+
+
+@dataclass
+class LaidBook:
+    parts: list[LaidPart | None]        # None: a blank page, so that the next part opens on a recto
+    page_map: PageMap
+    markers: list[pagelist.PageMarker]
+
+
+def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
+    """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them."""
+    laid = lay_out_book(book, edition)
+    pdfjoin.join([p.pdf if p else None for p in laid.parts], target)
+    pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
+                   unmoved_print_html(book, edition))
+    return target
+
+
+def lay_out_book(book: Book, edition: Edition) -> LaidBook:
+    chapters, folio = [], 1
+    for division in book.chapters:
+        part = Part(division.id, (division.id,), first_folio=folio)
+        chapters.append(_lay_out(book, part, PageMap.empty(), edition))
+        folio += chapters[-1].pages
+        folio += folio % 2 == 0             # a blank verso: the next part opens on a recto
+    back_ids = tuple(d.id for d in book.back)
+    # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
+    guess = _last_map(book, edition) or _compose(chapters).page_map
+    for _ in range(MAX_ROUNDS):
+        opening = _lay_out(book, Part("opening", tuple(d.id for d in book.front), opening=True), guess, edition)
+        # the back matter's own pages (a bibliography's indexed words) from the last guess
+        back = (_lay_out(book, Part("back", back_ids, first_folio=folio),
+                         _compose([opening, *chapters], tail=guess).page_map, edition)
+                if back_ids else None)
+        laid = _compose([opening, *chapters, back])
+        if all(_html(book, p.part, laid.page_map, edition) == p.source for p in (opening, back) if p):
+            cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
+                                                          "folios": laid.page_map.folios})
+            return laid
+        guess = laid.page_map
+    raise RenderError("the page numbers of the contents and back matter do not settle",
+                      hint=f"they changed in each of {MAX_ROUNDS} layouts")
+
+
+def _alone(book: Book, part: Part) -> Book:
+    """The book holding only the part's divisions: what its repairs are found and kept for."""
+    return dataclasses.replace(book, divisions=[d for d in book.divisions if d.id in part.division_ids])
+
+
+def _last_map(book: Book, edition: Edition) -> PageMap | None:
+    saved = cache.read_json(_last_pages(book, edition))
+    return PageMap(saved["page_of"], saved["folios"]) if saved else None
+
+
+def _last_pages(book: Book, edition: Edition) -> Path:
+    """The page map of the last join, by book and edition (a guess, checked before it is kept)."""
+    return cache.path("layout", f"last-parts-{cache.key(VERSION, str(book.config.root), edition.slug, length=20)}.json")
+
+
+def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidBook:
+    """The parts in order, a blank page before any that would open on a verso, and the page
+    map and page markers of the whole; ``tail``: a page map whose pages past these parts
+    stand for the parts not laid out yet."""
+    laid: list[LaidPart | None] = []
+    page_of: dict[str, int] = {}
+    folios: list[str] = []
+    markers: list[pagelist.PageMarker] = []
+    for part in parts:
+        if part is None:
+            continue
+        blank = None
+        if len(folios) % 2:
+            laid.append(None)
+            blank = _blank_folio(folios)
+            folios.append(blank)
+        for element_id, index in part.page_of.items():
+            page_of.setdefault(element_id, len(folios) + index)
+        own = [pagelist.PageMarker(**m) for m in part.markers]
+        if blank and own:           # a blank verso is marked where the next page begins
+            markers.append(dataclasses.replace(own[0], label=blank))
+        markers += own
+        folios += part.folios
+        laid.append(part)
+    if tail is not None:
+        page_of |= {k: i for k, i in tail.page_of.items() if i >= len(folios) and k not in page_of}
+        folios += tail.folios[len(folios):]
+    return LaidBook(laid, PageMap(page_of, folios), markers)
+
+
+def _blank_folio(folios: list[str]) -> str:
+    last = folios[-1]
+    return str(int(last) + 1) if last.isdigit() else roman(len(folios) + 1)
+
+
+# ------------------------------------------------------------------ one part
+
+def _html(book: Book, part: Part, page_map: PageMap, edition: Edition,
+          notes: frozenset | None = None) -> str:
+    """The part's print HTML (made from the whole book: the contents list every division),
+    its links to other parts made ``x-part:`` URIs."""
+    if notes is None:
+        notes = frozenset(repairs.recall(_alone(book, part), edition).notes)
+    source = print_html(book, page_map, notes, edition=edition, part=part)
+    return _foreign_links(source)
+
+
+def _foreign_links(source: str) -> str:
+    """Links to an element the part does not hold point to it by name, as ``x-part:<id>``:
+    WeasyPrint keeps them (it drops a link to an anchor it cannot find) and the join
+    points them to the part that holds it."""
+    tree = lxml_html.document_fromstring(source)
+    here = {el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")}
+    changed = False
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#") and len(href) > 1 and href[1:] not in here:
+            link.set("href", pdfjoin.FOREIGN + href[1:])
+            changed = True
+    if not changed:
+        return source
+    return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> LaidPart:
+    """The part from the cache when its print HTML was laid out before; else laid out until it
+    needs no further repair, written as a tagged PDF and kept."""
+    from .pdf import page_map_of, write_tagged
+
+    alone = _alone(book, part)
+    known = repairs.recall(alone, edition)
+    moves = placement.Moves(alone, known.figures, known.respaced)
+    moves.restore()
+    source = _html(book, part, page_map, edition, notes=frozenset(known.notes))
+    hit = _cached(part, source)
+    if hit:
+        return hit
+    document, source = _settle(book, part, page_map, edition, known, moves)
+    local = page_map_of(alone, document)
+    folios = [roman(part.first_folio + i) if part.opening else str(part.first_folio + i)
+              for i in range(len(document.pages))]
+    markers = pagelist.from_layout(alone, document, folios, pagelist.edition_name(alone, edition))
+    pdf, meta = _files(part, source)
+    write_tagged(alone, document, pdf)
+    laid = LaidPart(part, pdf, local.page_of, len(document.pages),
+                    [dataclasses.asdict(m) for m in markers.markers], source)
+    cache.write_json(meta, {"page_of": laid.page_of, "pages": laid.pages, "markers": laid.markers})
+    del document
+    gc.collect()                # a layout's boxes go before the next part is laid out
+    return laid
+
+
+def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: repairs.Repairs,
+            moves: placement.Moves):
+    """Lay the part out until it needs no further repair; returns (its layout, its HTML).
+
+    The repairs look at the pages before the generated back matter (glossary, index), as a
+    whole book's drafts do, which leave it out: those are set from data, not from the text."""
+    from .pdf import misplaced, page_map_of, render
+
+    alone = _alone(book, part)
+
+    def source():
+        return _html(book, part, page_map, edition, notes=frozenset(known.notes))
+
+    def body_of_layout():
+        document = render(source(), book.config.root)
+        local = page_map_of(alone, document)
+        generated = [local.page_of[d.id] for d in alone.back if d.generated and d.id in local.page_of]
+        return _Layout(document, document.pages[:min(generated, default=len(document.pages))])
+
+    for attempt in range(MAX_NOTE_REPAIRS + 1):
+        laid = moves.fill_pages(body_of_layout)
+        known.figures, known.respaced = moves.moves, moves.respaced
+        problems = misplaced(alone, page_map_of(alone, laid.document))
+        apart = {note_id for note_id, _ in problems} - known.notes
+        if not apart or attempt == MAX_NOTE_REPAIRS:
+            break
+        known.notes |= apart
+        laid = None             # let the layout go before the next
+        gc.collect()
+    for _, problem in problems:
+        log.warning(problem)
+    repairs.remember(alone, known, edition)
+    return laid.document, source()
+
+
+@dataclass
+class _Layout:
+    """A layout and the pages its repairs are found on."""
+    document: object
+    pages: list
+
+
+def _files(part: Part, source: str) -> tuple[Path, Path]:
+    digest = cache.key(VERSION, part, source, length=24)
+    return cache.path("parts", f"{digest}.pdf"), cache.path("parts", f"{digest}.json")
+
+
+def _cached(part: Part, source: str) -> LaidPart | None:
+    pdf, meta = _files(part, source)
+    saved = cache.read_json(meta)
+    if not saved or not pdf.exists():
+        return None
+    return LaidPart(part, pdf, saved["page_of"], saved["pages"], saved["markers"], source)

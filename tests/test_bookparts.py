@@ -1,0 +1,205 @@
+"""The reader's PDF laid out in parts and joined (bookparts.py, pdfjoin.py).
+
+What a reader and a screen reader get must be what one layout of the whole book gives:
+the same pages, page numbers, links, bookmarks and structure tree; and the joined file's
+tagged structure must hold together (every marked content and link found from the parent
+tree, every named destination on a page of the file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pdfplumber
+import pikepdf
+
+from bookbuilder.build import build
+from bookbuilder.enrich import enrich
+from bookbuilder.manuscript import read_book
+from bookbuilder.pdfjoin import FOREIGN
+from test_freshness import _indexed_book
+from test_small_books import make_book
+
+MCID = re.compile(rb"/MCID\s+(\d+)")
+
+
+def structure_problems(path) -> list[str]:
+    """What does not hold together in a tagged PDF's structure (empty: all holds)."""
+    problems = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        nums = list(root.ParentTree.Nums)
+        parents = dict(zip((int(k) for k in nums[::2]), nums[1::2]))
+        if int(root.get("/ParentTreeNextKey", 1 << 30)) <= max(parents, default=-1):
+            problems.append("ParentTreeNextKey is not past the last key")
+        names = list(pdf.Root.Names.Dests.Names)
+        dests = dict(zip((str(n) for n in names[::2]), names[1::2]))
+        if [str(n) for n in names[::2]] != sorted(str(n) for n in names[::2]):
+            problems.append("named destinations not sorted")
+        pages = {page.obj.objgen for page in pdf.pages}
+        problems += [f"destination {n} is not on a page of the file" for n, d in dests.items()
+                     if d[0].objgen not in pages]
+        for number, page in enumerate(pdf.pages, 1):
+            used = {int(m) for m in MCID.findall(page.obj.Contents.read_bytes())} if "/Contents" in page.obj else set()
+            if used:
+                mapped = parents.get(int(page.obj.get("/StructParents", -1)))
+                if mapped is None:
+                    problems.append(f"page {number}: marked content but no parent-tree entry")
+                    continue
+                for mcid in used:
+                    if mcid >= len(mapped) or mapped[mcid].get("/Type") != "/StructElem":
+                        problems.append(f"page {number}: MCID {mcid} has no structure element")
+                    elif mapped[mcid].get("/Pg") is not None and mapped[mcid].Pg.objgen != page.obj.objgen:
+                        problems.append(f"page {number}: MCID {mcid} belongs to another page's element")
+            for annot in page.obj.get("/Annots", []):
+                if "/A" in annot and str(annot.A.get("/URI", "")).startswith(FOREIGN):
+                    problems.append(f"page {number}: a link left pointing to another part")
+                if "/Dest" in annot and str(annot.Dest) not in dests:
+                    problems.append(f"page {number}: a link to a missing destination {annot.Dest}")
+                owner = parents.get(int(annot.get("/StructParent", -1)))
+                if owner is None or not _within_link(owner):
+                    problems.append(f"page {number}: a link outside any Link element")
+                elif not any(isinstance(k, pikepdf.Dictionary) and k.get("/Obj") is not None
+                             and k.Obj.objgen == annot.objgen for k in _kids(owner)):
+                    problems.append(f"page {number}: a link's element not pointing back to it")
+        seen = Counter()
+
+        def walk(element, parent):
+            seen[str(element.S)] += 1
+            if element.P.objgen != parent.objgen:
+                problems.append(f"{element.S} element: /P is not its parent")
+            kids = element.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", "/StructElem") == "/StructElem" \
+                        and "/S" in kid:
+                    walk(kid, element)
+
+        for top in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
+            walk(top, root)
+        if seen["/Document"] != 1:
+            problems.append(f"{seen['/Document']} Document elements")
+    return problems
+
+
+def _kids(element) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+
+
+def _within_link(element) -> bool:
+    """The element is a Link or lies in one (WeasyPrint sets a link's pieces in Spans in it)."""
+    while isinstance(element, pikepdf.Dictionary) and element.get("/Type") != "/StructTreeRoot":
+        if element.get("/S") == "/Link":
+            return True
+        element = element.get("/P")
+    return False
+
+
+def pdf_facts(path) -> dict:
+    """What a reader sees and follows: each page's text, each link's page and target page,
+    the bookmarks, and the structure elements by kind."""
+    with pdfplumber.open(path) as doc:
+        texts = [page.extract_text() or "" for page in doc.pages]
+    with pikepdf.open(path) as pdf:
+        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        names = list(pdf.Root.Names.Dests.Names)
+        dests = {str(n): index[d[0].objgen] for n, d in zip(names[::2], names[1::2])}
+        links = [(i, str(a.Dest) if "/Dest" in a else str(a.A.URI), dests.get(str(a.get("/Dest", ""))))
+                 for i, page in enumerate(pdf.pages) for a in page.obj.get("/Annots", [])]
+
+        def outline(item, depth=0):
+            while item is not None:
+                yield depth, str(item.Title), index[item.Dest[0].objgen]
+                yield from outline(item.get("/First"), depth + 1)
+                item = item.get("/Next")
+        bookmarks = list(outline(pdf.Root.Outlines.First))
+        kinds = Counter()
+
+        def walk(element):
+            kinds[str(element.S)] += 1
+            kids = element.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+        walk(pdf.Root.StructTreeRoot.K[0])
+    return {"texts": texts, "links": links, "bookmarks": bookmarks, "structure": kinds}
+
+
+def test_the_real_book_s_joined_pdf_holds_together(real_book):
+    assert structure_problems(real_book.pdf) == []
+
+
+def test_the_join_is_what_one_layout_of_the_whole_book_gives(tmp_path, monkeypatch):
+    """A small book with an index, a glossary-free back matter and notes: joined parts
+    against WeasyPrint's own PDF of the whole book laid out at once (pdf.final_layout)."""
+    from bookbuilder.pdf import final_layout, write_tagged
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book_dir = _indexed_book(tmp_path)
+    chapter = book_dir / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "More text.", "More text.[^n]\n\n[^n]: A note at the foot of the page.\n"), encoding="utf-8")
+    (joined,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    book = enrich(read_book(book_dir))
+    document, _, _ = final_layout(book)
+    whole = write_tagged(book, document, tmp_path / "whole.pdf")
+    parts, one = pdf_facts(joined), pdf_facts(whole)
+    assert parts["texts"] == one["texts"]
+    assert any("Zanzibar" in t and re.search(r"\b1, 5\b|\b\d+, \d+\b", t) for t in parts["texts"][-2:])
+    assert parts["links"] == one["links"]
+    assert parts["bookmarks"] == one["bookmarks"]
+    assert parts["structure"] == one["structure"]
+    assert structure_problems(joined) == []
+
+
+def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(tmp_path, monkeypatch):
+    from bookbuilder import pdf as pdf_module
+    from bookbuilder import cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book_dir = make_book(tmp_path, chapters=3, paragraphs=3)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "warm").resolve())
+    build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    chapter = book_dir / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "Paragraph 1 of chapter 2.", "Paragraph 1 of chapter 2, edited."), encoding="utf-8")
+    laid_out = []
+    real_render = pdf_module.render
+
+    def counting(source, root):
+        laid_out.append(re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source))
+        return real_render(source, root)
+
+    monkeypatch.setattr(pdf_module, "render", counting)
+    (warm,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    assert len(laid_out) == 1 and len(laid_out[0]) == 1, laid_out      # chapter 2, alone
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
+    (cold,) = build(book_dir, tmp_path / "out-cold", ("pdf",), quiet=True)
+    assert warm.read_bytes() == cold.read_bytes()
+    with pdfplumber.open(warm) as doc:
+        assert any("chapter 2, edited" in (p.extract_text() or "") for p in doc.pages)
+
+
+def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monkeypatch):
+    """Chapter 1 grows by pages: the chapters after it keep opening on rectos, their folios
+    and the index's numbers follow, as a cold build gives them."""
+    from bookbuilder import cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book_dir = _indexed_book(tmp_path)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "warm").resolve())
+    build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    chapter = book_dir / "chapters" / "01.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "More text.", "More text.\n\n" + "\n\n".join(["A new paragraph of lorem ipsum dolor sit amet. " * 12] * 8)),
+        encoding="utf-8")
+    (warm,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
+    (cold,) = build(book_dir, tmp_path / "out-cold", ("pdf",), quiet=True)
+    assert warm.read_bytes() == cold.read_bytes()
+    with pdfplumber.open(warm) as doc:
+        texts = [p.extract_text() or "" for p in doc.pages]
+    openers = [i for i, t in enumerate(texts) if re.match(r"Chapter \d+\s*\nChapter Title \d+", t)]
+    assert len(openers) == 3 and all(i % 2 == 0 for i in openers), openers
+    assert structure_problems(warm) == []
