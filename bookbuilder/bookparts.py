@@ -64,9 +64,13 @@ class LaidPart:
 
     @property
     def folios(self) -> list[str]:
-        if self.part.opening:
-            return [roman(self.part.first_folio + i) for i in range(self.pages)]
-        return [str(self.part.first_folio + i) for i in range(self.pages)]
+        return _folios(self.part, self.pages)
+
+
+def _folios(part: Part, pages: int) -> list[str]:
+    """The printed numbers of a part's pages: roman in the opening, arabic after it."""
+    number = roman if part.opening else str
+    return [number(part.first_folio + i) for i in range(pages)]
 
 
 @dataclass
@@ -97,9 +101,11 @@ def lay_out_book(book: Book, edition: Edition) -> LaidBook:
     guess = _last_map(book, edition) or _compose(chapters).page_map
     for _ in range(MAX_ROUNDS):
         opening = _lay_out(book, Part("opening", tuple(d.id for d in book.front), opening=True), guess, edition)
-        # the back matter's own pages (a bibliography's indexed words) from the last guess
+        # the back matter's own pages (a bibliography's indexed words): the last guess's, then its own
+        before = _compose([opening, *chapters])
         back = (_lay_out(book, Part("back", back_ids, first_folio=folio),
-                         _compose([opening, *chapters], tail=guess).page_map, edition)
+                         _compose([opening, *chapters], tail=guess).page_map, edition,
+                         own_pages_at=len(before.page_map.folios) + len(before.page_map.folios) % 2)
                 if back_ids else None)
         laid = _compose([opening, *chapters, back])
         if all(_html(book, p.part, laid.page_map, edition) == p.source for p in (opening, back) if p):
@@ -156,6 +162,15 @@ def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidB
     return LaidBook(laid, PageMap(page_of, folios), markers)
 
 
+def _placed(page_map: PageMap, start: int, page_of: dict[str, int], folios: list[str]) -> PageMap:
+    """``page_map`` up to page ``start``, then a part's pages (``page_of``, ``folios``) from there."""
+    before = page_map.folios[:start]
+    while len(before) < start:
+        before.append(_blank_folio(before))
+    kept = {k: i for k, i in page_map.page_of.items() if i < start}
+    return PageMap(kept | {k: start + i for k, i in page_of.items()}, before + folios)
+
+
 def _blank_folio(folios: list[str]) -> str:
     last = folios[-1]
     return str(int(last) + 1) if last.isdigit() else roman(len(folios) + 1)
@@ -190,10 +205,14 @@ def _foreign_links(source: str) -> str:
     return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> LaidPart:
+def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
+             own_pages_at: int | None = None) -> LaidPart:
     """The part from the cache when its print HTML was laid out before; else laid out until it
-    needs no further repair, written as a tagged PDF and kept."""
-    from .pdf import page_map_of, write_tagged
+    needs no further repair, written as a tagged PDF and kept. ``own_pages_at``: the page
+    index the part starts at in the book, when its page numbers cite its own pages (the back
+    matter's index, a bibliography's words): they are read from its layout, and it is laid
+    out again when they change what it prints."""
+    from .pdf import page_map_of, render, write_tagged
 
     alone = _alone(book, part)
     known = repairs.recall(alone, edition)
@@ -205,8 +224,16 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> Lai
         return hit
     document, source = _settle(book, part, page_map, edition, known, moves)
     local = page_map_of(alone, document)
-    folios = [roman(part.first_folio + i) if part.opening else str(part.first_folio + i)
-              for i in range(len(document.pages))]
+    for _ in range(MAX_ROUNDS if own_pages_at is not None else 0):
+        own = _placed(page_map, own_pages_at, local.page_of, _folios(part, len(document.pages)))
+        again = _html(book, part, own, edition, notes=frozenset(known.notes))
+        if again == source:
+            break
+        source, document = again, None
+        gc.collect()
+        document = render(source, book.config.root)
+        local = page_map_of(alone, document)
+    folios = _folios(part, len(document.pages))
     markers = pagelist.from_layout(alone, document, folios, pagelist.edition_name(alone, edition))
     pdf, meta = _files(part, source)
     write_tagged(alone, document, pdf)

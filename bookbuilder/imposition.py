@@ -1,4 +1,4 @@
-"""Imposition: a laid-out PDF's pages placed two to a sheet side, with pypdf.
+"""Imposition: a laid-out PDF's pages placed two to a sheet side, with pikepdf.
 
 - ``booklet``: saddle stitch. The pages are padded with blanks to a multiple of 4 and
   ordered for folding: the first sheet's front carries the last page and page 1, its back
@@ -7,7 +7,9 @@
 - ``2up``: pages side by side in reading order (1–2, 3–4, …), for reading or proofing.
 
 Each side is twice the page's width (two letter pages make a tabloid side, two A4 an A3
-side): pages are placed, never scaled or re-rendered, so text stays text.
+side): pages are placed, never scaled or re-rendered, so text stays text. Each page is
+placed whole as a form XObject (qpdf's overlay, through pikepdf): its drawing is never
+parsed, which pypdf's page merge did, at a quarter of a second a page.
 """
 
 from __future__ import annotations
@@ -38,23 +40,21 @@ ORDERS = {"booklet": booklet_order, "2up": two_up_order}
 
 
 def impose(source: Path, target: Path, kind: str) -> Path:
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+    import pikepdf
 
-    reader = PdfReader(source)
-    pages = list(reader.pages)
-    box = pages[0].mediabox
-    width, height = float(box.width), float(box.height)
-    writer = PdfWriter()
-    for left, right in ORDERS[kind](len(pages)):
-        side = PageObject.create_blank_page(width=2 * width, height=height)
-        for index, offset in ((left, 0.0), (right, width)):
-            if index < len(pages):
-                side.merge_transformed_page(pages[index], Transformation().translate(offset, 0))
-        writer.add_page(side)
-    writer.add_metadata({k: v for k, v in (reader.metadata or {}).items() if k in ("/Title", "/Author")})
-    # a stable file identifier: the same packet gives the same bytes
-    writer._ID = reader.trailer.get("/ID") if hasattr(writer, "_ID") else None
-    with cache.atomic_path(target) as tmp:
-        with open(tmp, "wb") as out:
-            writer.write(out)
+    with pikepdf.open(source) as reader, pikepdf.new() as writer:
+        pages = reader.pages
+        box = pages[0].mediabox
+        width, height = float(box[2] - box[0]), float(box[3] - box[1])
+        for left, right in ORDERS[kind](len(pages)):
+            side = writer.add_blank_page(page_size=(2 * width, height))
+            for index, offset in ((left, 0.0), (right, width)):
+                if index < len(pages):
+                    side.add_overlay(pages[index], pikepdf.Rectangle(offset, 0, offset + width, height))
+        for key in ("/Title", "/Author"):
+            if key in reader.docinfo:
+                writer.docinfo[key] = reader.docinfo[key]
+        with cache.atomic_path(target) as tmp:
+            # deterministic_id: the same packet gives the same bytes
+            writer.save(tmp, deterministic_id=True, compress_streams=True)
     return target
