@@ -2,11 +2,15 @@
 
 The book is laid out in parts: the opening (half-title, title page, imprint, contents and
 the front matter), each chapter, and the back matter. Every chapter and the back matter
-open on a recto, and a chapter's pages depend only on its own text and on the folio of its
-first page: so each part is laid out alone, written as a tagged PDF and kept in the cache
-under a hash of its print HTML. A rebuild lays out only the parts whose HTML changed: the
-edited chapter, and the contents or the back matter when page numbers moved. pdfjoin.py
-joins the parts' PDFs.
+open on a recto, and a chapter's pages depend only on its own text: so each part is laid
+out alone, written as a tagged PDF and kept in the cache under a hash of its print HTML. A
+rebuild lays out only the parts whose HTML changed: the edited chapter, and the contents or
+the back matter when page numbers moved. pdfjoin.py joins the parts' PDFs.
+
+A chapter is laid out without its folios, so that where it stands in the book does not
+change its pages: a chapter that grows by a page moves the folios of the chapters after it,
+not their layouts. The chapters' folios are laid out apart, one page each
+(print/folios.html.j2, with the book's @page rules), and the join lays each over its page.
 
 Each part finds its own layout repairs (notes set apart from their call, figures moved,
 paragraphs respaced: repairs.py, placement.py) as pdf.py does for a whole book, and they
@@ -28,19 +32,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html as lxml_html
+from markupsafe import Markup
 
 from . import cache, pagelist, pdfjoin, placement, repairs
 from .editions import Edition
 from .errors import RenderError
 from .model import Book
 from .pages import PageMap, roman
-from .render import print_html, unmoved_print_html
+from .render import environment, print_html, print_stylesheet, unmoved_print_html
 
 log = logging.getLogger("bookbuilder")
 
 MAX_NOTE_REPAIRS = 3
 MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
-VERSION = "parts-1"     # in every part's key: bump when what a part's files hold changes
+VERSION = "parts-2"     # in every part's key: bump when what a part's files hold changes
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Part:
     name: str                           # "opening", a chapter id, "back"
     division_ids: tuple[str, ...]
     opening: bool = False               # holds the half-title, title page, imprint and contents
-    first_folio: int = 1                # the page counter on its first page
+    first_folio: int | None = None      # the page counter on its first page; None: folios set apart
 
 
 @dataclass
@@ -59,18 +64,14 @@ class LaidPart:
     pdf: Path
     page_of: dict[str, int]             # element id -> page index within the part
     pages: int
-    markers: list[dict]                 # its pages' markers for the EPUB (pagelist.PageMarker)
+    markers: list[dict]                 # its pages' markers for the EPUB, labelled by page index
     source: str                         # the print HTML it was laid out from
+    first_folio: int = 1                # where it stands in the book (a chapter's is set by the join)
 
     @property
     def folios(self) -> list[str]:
-        return _folios(self.part, self.pages)
-
-
-def _folios(part: Part, pages: int) -> list[str]:
-    """The printed numbers of a part's pages: roman in the opening, arabic after it."""
-    number = roman if part.opening else str
-    return [number(part.first_folio + i) for i in range(pages)]
+        number = roman if self.part.opening else str
+        return [number(self.first_folio + i) for i in range(self.pages)]
 
 
 @dataclass
@@ -78,12 +79,15 @@ class LaidBook:
     parts: list[LaidPart | None]        # None: a blank page, so that the next part opens on a recto
     page_map: PageMap
     markers: list[pagelist.PageMarker]
+    folios_over: dict[int, int]         # page index in the book -> its page in the folio sheet
 
 
 def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
     """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them."""
     laid = lay_out_book(book, edition)
-    pdfjoin.join([p.pdf if p else None for p in laid.parts], target)
+    sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1)
+    pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
+                 overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
     pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
                    unmoved_print_html(book, edition))
     return target
@@ -92,15 +96,16 @@ def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
 def lay_out_book(book: Book, edition: Edition) -> LaidBook:
     chapters, folio = [], 1
     for division in book.chapters:
-        part = Part(division.id, (division.id,), first_folio=folio)
-        chapters.append(_lay_out(book, part, PageMap.empty(), edition))
+        chapters.append(_lay_out(book, Part(division.id, (division.id,)), PageMap.empty(), edition))
+        chapters[-1].first_folio = folio
         folio += chapters[-1].pages
         folio += folio % 2 == 0             # a blank verso: the next part opens on a recto
     back_ids = tuple(d.id for d in book.back)
     # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
     guess = _last_map(book, edition) or _compose(chapters).page_map
     for _ in range(MAX_ROUNDS):
-        opening = _lay_out(book, Part("opening", tuple(d.id for d in book.front), opening=True), guess, edition)
+        opening = _lay_out(book, Part("opening", tuple(d.id for d in book.front), opening=True, first_folio=1),
+                           guess, edition)
         # the back matter's own pages (a bibliography's indexed words): the last guess's, then its own
         before = _compose([opening, *chapters])
         back = (_lay_out(book, Part("back", back_ids, first_folio=folio),
@@ -115,6 +120,21 @@ def lay_out_book(book: Book, edition: Edition) -> LaidBook:
         guess = laid.page_map
     raise RenderError("the page numbers of the contents and back matter do not settle",
                       hint=f"they changed in each of {MAX_ROUNDS} layouts")
+
+
+def _folio_sheet(book: Book, edition: Edition, count: int) -> Path | None:
+    """The chapters' folios 1 to ``count``, one a page, laid out and kept by their HTML."""
+    from .pdf import render
+
+    if not count:
+        return None
+    source = environment().get_template("print/folios.html.j2").render(
+        css=Markup(print_stylesheet(book, edition)), first=1, count=count, meta=book.config)
+    target = cache.path("parts", f"folios-{cache.key(VERSION, source, length=24)}.pdf")
+    if not target.exists():
+        with cache.atomic_path(target) as tmp:
+            render(source, book.config.root).write_pdf(tmp, pdf_identifier=book.config.identifier.encode())
+    return target
 
 
 def _alone(book: Book, part: Part) -> Book:
@@ -134,12 +154,13 @@ def _last_pages(book: Book, edition: Edition) -> Path:
 
 def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidBook:
     """The parts in order, a blank page before any that would open on a verso, and the page
-    map and page markers of the whole; ``tail``: a page map whose pages past these parts
-    stand for the parts not laid out yet."""
+    map, page markers and folio overlays of the whole; ``tail``: a page map whose pages past
+    these parts stand for the parts not laid out yet."""
     laid: list[LaidPart | None] = []
     page_of: dict[str, int] = {}
     folios: list[str] = []
     markers: list[pagelist.PageMarker] = []
+    over: dict[int, int] = {}
     for part in parts:
         if part is None:
             continue
@@ -148,18 +169,21 @@ def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidB
             laid.append(None)
             blank = _blank_folio(folios)
             folios.append(blank)
+        start, own = len(folios), part.folios
         for element_id, index in part.page_of.items():
-            page_of.setdefault(element_id, len(folios) + index)
-        own = [pagelist.PageMarker(**m) for m in part.markers]
-        if blank and own:           # a blank verso is marked where the next page begins
-            markers.append(dataclasses.replace(own[0], label=blank))
-        markers += own
-        folios += part.folios
+            page_of.setdefault(element_id, start + index)
+        mine = [dataclasses.replace(pagelist.PageMarker(**m), label=own[int(m["label"])]) for m in part.markers]
+        if blank and mine:          # a blank verso is marked where the next page begins
+            markers.append(dataclasses.replace(mine[0], label=blank))
+        markers += mine
+        if part.part.first_folio is None:
+            over |= {start + i: part.first_folio + i - 1 for i in range(part.pages)}
+        folios += own
         laid.append(part)
     if tail is not None:
         page_of |= {k: i for k, i in tail.page_of.items() if i >= len(folios) and k not in page_of}
         folios += tail.folios[len(folios):]
-    return LaidBook(laid, PageMap(page_of, folios), markers)
+    return LaidBook(laid, PageMap(page_of, folios), markers, over)
 
 
 def _placed(page_map: PageMap, start: int, page_of: dict[str, int], folios: list[str]) -> PageMap:
@@ -225,7 +249,8 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
     document, source = _settle(book, part, page_map, edition, known, moves)
     local = page_map_of(alone, document)
     for _ in range(MAX_ROUNDS if own_pages_at is not None else 0):
-        own = _placed(page_map, own_pages_at, local.page_of, _folios(part, len(document.pages)))
+        own = _placed(page_map, own_pages_at, local.page_of,
+                      [str(part.first_folio + i) for i in range(len(document.pages))])
         again = _html(book, part, own, edition, notes=frozenset(known.notes))
         if again == source:
             break
@@ -233,12 +258,13 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
         gc.collect()
         document = render(source, book.config.root)
         local = page_map_of(alone, document)
-    folios = _folios(part, len(document.pages))
-    markers = pagelist.from_layout(alone, document, folios, pagelist.edition_name(alone, edition))
+    # labelled by page index: _compose gives them the folios of where the part stands
+    markers = pagelist.from_layout(alone, document, [str(i) for i in range(len(document.pages))],
+                                   pagelist.edition_name(alone, edition))
     pdf, meta = _files(part, source)
     write_tagged(alone, document, pdf)
     laid = LaidPart(part, pdf, local.page_of, len(document.pages),
-                    [dataclasses.asdict(m) for m in markers.markers], source)
+                    [dataclasses.asdict(m) for m in markers.markers], source, part.first_folio or 1)
     cache.write_json(meta, {"page_of": laid.page_of, "pages": laid.pages, "markers": laid.markers})
     del document
     gc.collect()                # a layout's boxes go before the next part is laid out
@@ -297,4 +323,4 @@ def _cached(part: Part, source: str) -> LaidPart | None:
     saved = cache.read_json(meta)
     if not saved or not pdf.exists():
         return None
-    return LaidPart(part, pdf, saved["page_of"], saved["pages"], saved["markers"], source)
+    return LaidPart(part, pdf, saved["page_of"], saved["pages"], saved["markers"], source, part.first_folio or 1)

@@ -12,6 +12,8 @@ flag) and document information, and appends the other parts:
   /StructParent with them);
 - their named destinations, merged into one sorted name tree;
 - their outlines, one after another;
+- a page of another PDF laid over a page where asked (a chapter's folio, laid out apart),
+  marked as a pagination artifact (what screen readers skip);
 - and links to another part, which WeasyPrint wrote as ``x-part:<id>`` URIs, become links to
   that id's named destination (what WeasyPrint writes for a link within a document).
 """
@@ -31,8 +33,9 @@ log = logging.getLogger("bookbuilder")
 FOREIGN = "x-part:"
 
 
-def join(parts: list[Path | None], target: Path) -> Path:
-    """Write the parts' PDFs (None: a blank page) as one PDF at ``target``."""
+def join(parts: list[Path | None], target: Path, overlays: dict[int, tuple[Path, int]] | None = None) -> Path:
+    """Write the parts' PDFs (None: a blank page) as one PDF at ``target``; ``overlays``:
+    page index in the join -> (a PDF, its page to lay over that page)."""
     out = pikepdf.open(parts[0])
     tree = _Tree(out)
     outline = _outline_of(out, 0)
@@ -51,6 +54,7 @@ def join(parts: list[Path | None], target: Path) -> Path:
         outline += _outline_of(part, start)
         for name, (index, rest) in _names_of(part, start).items():
             names.setdefault(name, (index, rest))
+    opened += _lay_over(out, overlays or {})
     _write_names(out, names)
     _link_parts(out, names)
     _write_outline(out, outline)
@@ -100,6 +104,23 @@ class _Tree:
     def finish(self) -> None:
         self.root.ParentTree = self.out.make_indirect(Dictionary(Nums=Array(self.nums)))
         self.root.ParentTreeNextKey = self.next_key
+
+
+def _lay_over(out: pikepdf.Pdf, overlays: dict[int, tuple[Path, int]]) -> list[pikepdf.Pdf]:
+    """Draw each overlay (a page of the same size) over its page, as a form XObject in a
+    pagination artifact, after the page's own drawing (its graphics state saved around it)."""
+    sources: dict[Path, pikepdf.Pdf] = {}
+    for index, (path, at) in sorted(overlays.items()):
+        if path not in sources:
+            sources[path] = pikepdf.open(path)
+        page = out.pages[index]
+        # a name of its own in resources a part's pages share, never a random one: same bytes
+        name = page.add_resource(out.copy_foreign(sources[path].pages[at].as_form_xobject()),
+                                 Name.XObject, Name(f"/Over{index}"))
+        page.contents_add(out.make_stream(b"q\n"), prepend=True)
+        page.contents_add(out.make_stream(
+            b"\nQ\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC q " + bytes(name.unparse()) + b" Do Q EMC\n"))
+    return list(sources.values())
 
 
 def _next_key(nums: list) -> int:

@@ -41,7 +41,7 @@ def structure_problems(path) -> list[str]:
         problems += [f"destination {n} is not on a page of the file" for n, d in dests.items()
                      if d[0].objgen not in pages]
         for number, page in enumerate(pdf.pages, 1):
-            used = {int(m) for m in MCID.findall(page.obj.Contents.read_bytes())} if "/Contents" in page.obj else set()
+            used = {int(m) for m in MCID.findall(_drawing(page))}
             if used:
                 mapped = parents.get(int(page.obj.get("/StructParents", -1)))
                 if mapped is None:
@@ -80,6 +80,24 @@ def structure_problems(path) -> list[str]:
         if seen["/Document"] != 1:
             problems.append(f"{seen['/Document']} Document elements")
     return problems
+
+
+def pixels(path) -> list[bytes]:
+    """Each page drawn (pdfium, 72 dpi), as a reader's screen shows it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [page.render(scale=1).to_pil().convert("L").tobytes() for page in document]
+    finally:
+        document.close()
+
+
+def _drawing(page) -> bytes:
+    """A page's content streams, one after another."""
+    contents = page.obj.get("/Contents")
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+    return b"\n".join(stream.read_bytes() for stream in streams)
 
 
 def _kids(element) -> list:
@@ -146,6 +164,7 @@ def test_the_join_is_what_one_layout_of_the_whole_book_gives(tmp_path, monkeypat
     whole = write_tagged(book, document, tmp_path / "whole.pdf")
     parts, one = pdf_facts(joined), pdf_facts(whole)
     assert parts["texts"] == one["texts"]
+    assert pixels(joined) == pixels(whole)          # the folios laid over the chapters' pages too
     assert any("Zanzibar" in t and re.search(r"\b1, 5\b|\b\d+, \d+\b", t) for t in parts["texts"][-2:])
     assert parts["links"] == one["links"]
     assert parts["bookmarks"] == one["bookmarks"]
@@ -182,9 +201,11 @@ def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(
 
 
 def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monkeypatch):
-    """Chapter 1 grows by pages: the chapters after it keep opening on rectos, their folios
-    and the index's numbers follow, as a cold build gives them."""
+    """Chapter 1 grows by pages: the chapters after it are not laid out again, but keep
+    opening on rectos, and their folios and the index's numbers follow, as a cold build
+    gives them."""
     from bookbuilder import cache
+    from bookbuilder import pdf as pdf_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book_dir = _indexed_book(tmp_path)
@@ -194,7 +215,13 @@ def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monke
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         "More text.", "More text.\n\n" + "\n\n".join(["A new paragraph of lorem ipsum dolor sit amet. " * 12] * 8)),
         encoding="utf-8")
+    laid_out = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.append(
+        re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source)) or real_render(source, root))
     (warm,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    assert {c for chapters in laid_out for c in chapters} == {"ch-01"}, laid_out
+    monkeypatch.setattr(pdf_module, "render", real_render)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
     (cold,) = build(book_dir, tmp_path / "out-cold", ("pdf",), quiet=True)
     assert warm.read_bytes() == cold.read_bytes()
@@ -202,4 +229,6 @@ def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monke
         texts = [p.extract_text() or "" for p in doc.pages]
     openers = [i for i, t in enumerate(texts) if re.match(r"Chapter \d+\s*\nChapter Title \d+", t)]
     assert len(openers) == 3 and all(i % 2 == 0 for i in openers), openers
+    first = openers[0]                       # folio 1; the folio stands alone on the page's last line
+    assert [texts[i].splitlines()[-1] for i in openers] == [str(i - first + 1) for i in openers]
     assert structure_problems(warm) == []
