@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import logging
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from . import cache, pagelist, pdfjoin, placement, repairs
-from .editions import Edition
+from . import cache, children, pagelist, pdfjoin, placement, repairs
+from .editions import Edition, reader_edition
 from .errors import RenderError
 from .model import Book
 from .pages import PageMap, roman
@@ -46,6 +48,8 @@ log = logging.getLogger("bookbuilder")
 MAX_NOTE_REPAIRS = 3
 MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
 VERSION = "parts-2"     # in every part's key: bump when what a part's files hold changes
+MIN_CHAPTERS_APART = 4  # fewer chapters to lay out are not worth a child (about a second to start)
+CHILD_SHARE = 0.45      # of their text: the child starts a second late (imports, reading the book)
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,13 @@ def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
 
 def lay_out_book(book: Book, edition: Edition) -> LaidBook:
     chapters, folio = [], 1
-    for division in book.chapters:
-        chapters.append(_lay_out(book, Part(division.id, (division.id,)), PageMap.empty(), edition))
-        chapters[-1].first_folio = folio
-        folio += chapters[-1].pages
-        folio += folio % 2 == 0             # a blank verso: the next part opens on a recto
+    with _ChapterWorker.beside(book, edition) as worker:
+        for division in book.chapters:
+            worker.wait_for(division.id)        # it lays the chapter out into the cache, or gives up
+            chapters.append(lay_out_chapter(book, division.id, edition))
+            chapters[-1].first_folio = folio
+            folio += chapters[-1].pages
+            folio += folio % 2 == 0             # a blank verso: the next part opens on a recto
     back_ids = tuple(d.id for d in book.back)
     # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
     guess = _last_map(book, edition) or _compose(chapters).page_map
@@ -120,6 +126,63 @@ def lay_out_book(book: Book, edition: Edition) -> LaidBook:
         guess = laid.page_map
     raise RenderError("the page numbers of the contents and back matter do not settle",
                       hint=f"they changed in each of {MAX_ROUNDS} layouts")
+
+
+def lay_out_chapter(book: Book, chapter_id: str, edition: Edition | None = None) -> LaidPart:
+    """One chapter, from the cache or laid out into it (also what a chapter worker does)."""
+    edition = edition or reader_edition(book.config)
+    return _lay_out(book, Part(chapter_id, (chapter_id,)), PageMap.empty(), edition)
+
+
+class _ChapterWorker:
+    """A child process (workers.py) laying out, into the cache, the later chapters of those
+    the cache does not hold, while this process lays out the earlier ones: a cold build on
+    two cores. A chapter it did not lay out (an error, a child gone) is laid out here, which
+    meets and reports the error."""
+
+    def __init__(self, book: Book, chapter_ids: list[str]):
+        self.waiting = set(chapter_ids)
+        self.child = subprocess.Popen(children.command("chapters", str(book.config.root), *chapter_ids),
+                                      env=children.environment(), stdout=subprocess.PIPE, text=True) \
+            if chapter_ids else None
+
+    @classmethod
+    def beside(cls, book: Book, edition: Edition) -> "_ChapterWorker":
+        """A worker for the later part of the chapters to lay out (by length), when they are
+        many enough to pay for a child's start (reading the book again) and a core is spare."""
+        todo = [d for d in book.chapters if _lookup(book, Part(d.id, (d.id,)), PageMap.empty(), edition)[0] is None]
+        if len(todo) < MIN_CHAPTERS_APART or children.spare_cores(busy=True) < 1:
+            return cls(book, [])
+        sizes = [len(d.body.text_content()) for d in todo]
+        share, later = sum(sizes) * CHILD_SHARE, 0
+        cut = len(todo)
+        while cut > 1 and later + sizes[cut - 1] <= share:
+            cut -= 1
+            later += sizes[cut]
+        return cls(book, [d.id for d in todo[cut:]])
+
+    def wait_for(self, chapter_id: str) -> None:
+        while self.child is not None and chapter_id in self.waiting:
+            line = self.child.stdout.readline()
+            answer = json.loads(line) if line.strip() else {}
+            if "chapter" not in answer:         # it met an error or ended: the rest is done here
+                self.close()
+                break
+            self.waiting.discard(answer["chapter"])
+
+    def close(self) -> None:
+        if self.child is not None:
+            if self.child.poll() is None:
+                self.child.terminate()          # what it writes, it writes atomically
+            self.child.wait()
+            self.child.stdout.close()
+            self.child = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _folio_sheet(book: Book, edition: Edition, count: int) -> Path | None:
@@ -239,11 +302,7 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
     from .pdf import page_map_of, render, write_tagged
 
     alone = _alone(book, part)
-    known = repairs.recall(alone, edition)
-    moves = placement.Moves(alone, known.figures, known.respaced)
-    moves.restore()
-    source = _html(book, part, page_map, edition, notes=frozenset(known.notes))
-    hit = _cached(part, source)
+    hit, (known, moves) = _lookup(book, part, page_map, edition)
     if hit:
         return hit
     document, source = _settle(book, part, page_map, edition, known, moves)
@@ -269,6 +328,15 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
     del document
     gc.collect()                # a layout's boxes go before the next part is laid out
     return laid
+
+
+def _lookup(book: Book, part: Part, page_map: PageMap, edition: Edition):
+    """(the part from the cache or None, (its remembered repairs, their moves, applied))."""
+    alone = _alone(book, part)
+    known = repairs.recall(alone, edition)
+    moves = placement.Moves(alone, known.figures, known.respaced)
+    moves.restore()
+    return _cached(part, _html(book, part, page_map, edition, notes=frozenset(known.notes))), (known, moves)
 
 
 def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: repairs.Repairs,

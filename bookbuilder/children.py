@@ -23,3 +23,9 @@ def command(*args: str) -> list[str]:
 def environment() -> dict:
     return {**os.environ, cache.ENV_VAR: str(cache.root()),
             "PYTHONPATH": os.pathsep.join(filter(None, (str(PACKAGE_HOME), os.environ.get("PYTHONPATH"))))}
+
+
+def spare_cores(busy: bool) -> int:
+    """Cores free for workers: those this process may use, less one if it is busy itself."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores - (1 if busy else 0)

@@ -1,5 +1,5 @@
 """Work done in child processes (children.py): course packets while this process builds
-the book.
+the book, and chapters of a book laid out beside it (bookparts.py).
 
 A packet reads its own model of its own chapters and writes its own files, so it needs
 nothing from the book's build: on a machine with a spare core it is built beside it. The
@@ -11,18 +11,11 @@ written, or the BookError it met (file, line and hint and all).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from . import children, errors
-
-
-def spare_cores(busy: bool) -> int:
-    """Cores free for workers: those this process may use, less one if it is busy itself."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores - (1 if busy else 0)
 
 
 class PacketWorkers:
@@ -32,7 +25,7 @@ class PacketWorkers:
 
     def __init__(self, editions, book_dir: Path, out_dir: Path, busy: bool):
         self.editions, self.book_dir, self.out_dir = list(editions), Path(book_dir), Path(out_dir)
-        workers = min(spare_cores(busy), len(self.editions))
+        workers = min(children.spare_cores(busy), len(self.editions))
         self.children: list[subprocess.Popen] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
             for n in range(workers):
@@ -81,9 +74,27 @@ def _error(found: dict) -> Exception:
 
 
 def main(argv: list[str]) -> int:
-    """The child (children.py): ``packets BOOK OUT SLUG...``."""
+    """The child (children.py): ``packets BOOK OUT SLUG...`` or ``chapters BOOK ID...``."""
     errors.report_warnings()
-    return packets(argv[1:])
+    return chapters(argv[1:]) if argv[0] == "chapters" else packets(argv[1:])
+
+
+def chapters(argv: list[str]) -> int:
+    """Lay out the named chapters of the book into the cache, one JSON line each on stdout;
+    on any error, say so and stop: the parent lays the rest out and reports the error."""
+    from .bookparts import lay_out_chapter
+    from .enrich import enrich
+    from .manuscript import read_book
+
+    answers, sys.stdout = sys.stdout, sys.stderr
+    try:
+        book = enrich(read_book(Path(argv[0])))
+        for chapter_id in argv[1:]:
+            lay_out_chapter(book, chapter_id)
+            print(json.dumps({"chapter": chapter_id}), file=answers, flush=True)
+    except Exception as exc:                    # reported by the parent, which meets it again
+        print(json.dumps({"error": str(exc)}), file=answers, flush=True)
+    return 0
 
 
 def packets(argv: list[str]) -> int:
