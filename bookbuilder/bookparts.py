@@ -98,11 +98,11 @@ def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
 
 
 def lay_out_book(book: Book, edition: Edition) -> LaidBook:
-    chapters, folio = [], 1
-    with _ChapterWorker.beside(book, edition) as worker:
+    chapters, folio, cached = [], 1, {}
+    with _ChapterWorker.beside(book, edition, cached) as worker:
         for division in book.chapters:
             worker.wait_for(division.id)        # it lays the chapter out into the cache, or gives up
-            chapters.append(lay_out_chapter(book, division.id, edition))
+            chapters.append(cached.get(division.id) or lay_out_chapter(book, division.id, edition))
             chapters[-1].first_folio = folio
             folio += chapters[-1].pages
             folio += folio % 2 == 0             # a blank verso: the next part opens on a recto
@@ -147,10 +147,15 @@ class _ChapterWorker:
             if chapter_ids else None
 
     @classmethod
-    def beside(cls, book: Book, edition: Edition) -> "_ChapterWorker":
+    def beside(cls, book: Book, edition: Edition, cached: dict) -> "_ChapterWorker":
         """A worker for the later part of the chapters to lay out (by length), when they are
-        many enough to pay for a child's start (reading the book again) and a core is spare."""
-        todo = [d for d in book.chapters if _lookup(book, Part(d.id, (d.id,)), PageMap.empty(), edition)[0] is None]
+        many enough to pay for a child's start (reading the book again) and a core is spare.
+        ``cached`` takes the chapters the cache holds (chapter id -> LaidPart)."""
+        for division in book.chapters:
+            found = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)[0]
+            if found:
+                cached[division.id] = found
+        todo = [d for d in book.chapters if d.id not in cached]
         if len(todo) < MIN_CHAPTERS_APART or children.spare_cores(busy=True) < 1:
             return cls(book, [])
         sizes = [len(d.body.text_content()) for d in todo]
@@ -368,10 +373,20 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
         known.notes |= apart
         laid = None             # let the layout go before the next
         gc.collect()
-    for _, problem in problems:
+    for _, problem in misplaced(alone, _labelled(part, page_map_of(alone, laid.document))):
         log.warning(problem)
     repairs.remember(alone, known, edition)
     return laid.document, source()
+
+
+def _labelled(part: Part, local: PageMap) -> PageMap:
+    """A part's page map with the folios a reader is told of: a chapter's stand apart from
+    its layout, so its pages are counted from its opening."""
+    count = len(local.folios)
+    if part.first_folio is None:
+        return PageMap(local.page_of, [f"{i + 1} of its chapter" for i in range(count)])
+    number = roman if part.opening else str
+    return PageMap(local.page_of, [number(part.first_folio + i) for i in range(count)])
 
 
 @dataclass

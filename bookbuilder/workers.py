@@ -11,11 +11,14 @@ written, or the BookError it met (file, line and hint and all).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from . import children, errors
+
+PACKET_NICENESS = 10
 
 
 class PacketWorkers:
@@ -103,6 +106,9 @@ def packets(argv: list[str]) -> int:
     from .packets import declared_packets
 
     answers, sys.stdout = sys.stdout, sys.stderr      # stdout carries the answers alone
+    # the book's own layout (and a cold build's chapter worker) come first: a packet takes
+    # the cores they leave, and all of one when it is the last thing to do
+    os.nice(PACKET_NICENESS)
     book_dir, out_dir, slugs = Path(argv[0]), Path(argv[1]), argv[2:]
     try:
         packets = {e.slug: e for e in declared_packets(load_config(book_dir))}
