@@ -232,3 +232,48 @@ def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monke
     first = openers[0]                       # folio 1; the folio stands alone on the page's last line
     assert [texts[i].splitlines()[-1] for i in openers] == [str(i - first + 1) for i in openers]
     assert structure_problems(warm) == []
+
+
+def test_a_cold_build_lays_later_chapters_out_in_a_child_with_the_same_bytes(tmp_path, monkeypatch):
+    """Four chapters to lay out: the child takes the later ones (this process lays out the
+    others and meets none of them), and the PDF is the one a build without a child makes."""
+    from bookbuilder import bookparts, cache
+    from bookbuilder import pdf as pdf_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book_dir = make_book(tmp_path, chapters=4, paragraphs=3)
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "alone").resolve())
+    (alone,) = build(book_dir, tmp_path / "out-alone", ("pdf",), quiet=True)
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "apart").resolve())
+    laid_out = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.extend(
+        re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source)) or real_render(source, root))
+    (apart,) = build(book_dir, tmp_path / "out-apart", ("pdf",), quiet=True)
+    assert "ch-01" in laid_out and "ch-04" not in laid_out, laid_out
+    assert apart.read_bytes() == alone.read_bytes()
+
+
+def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatch):
+    """A child that fails (it answers an error and ends) leaves its chapters to this process:
+    the book is whole, every chapter laid out here."""
+    import sys
+
+    from bookbuilder import bookparts, cache, children
+    from bookbuilder import pdf as pdf_module
+
+    book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    failing = [sys.executable, "-c", "import json; print(json.dumps({'error': 'a bug'}))"]
+    monkeypatch.setattr(children, "command", lambda *args: failing)
+    laid_out = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.extend(
+        re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source)) or real_render(source, root))
+    (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    assert {"ch-01", "ch-02", "ch-03", "ch-04"} <= set(laid_out)
+    with pdfplumber.open(pdf) as doc:
+        assert any("Paragraph 1 of chapter 4" in (p.extract_text() or "") for p in doc.pages)
