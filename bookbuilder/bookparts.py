@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import json
 import logging
 import subprocess
@@ -94,7 +95,21 @@ def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
                  overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
     pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
                    unmoved_print_html(book, edition))
+    _keep_only(book, edition, [f for p in laid.parts if p for f in _files(p.part, p.source)] + [sheet])
     return target
+
+
+def _keep_only(book: Book, edition: Edition, used: list[Path | None]) -> None:
+    """Let go of the parts the book's last build used and this one does not (an edit replaces
+    its chapter's part): the cache keeps one generation of a book's parts, not every version
+    an editor saved. Keyed by the book's folder and edition alone, so that even a new version
+    of the builder clears what the last one left."""
+    where = hashlib.sha256(f"{book.config.root}\0{edition.slug}".encode()).hexdigest()[:20]
+    record = cache.path("layout", f"parts-used-{where}.json")
+    now = sorted(str(f) for f in used if f)
+    for old in set(cache.read_json(record, [])) - set(now):
+        Path(old).unlink(missing_ok=True)
+    cache.write_json(record, now)
 
 
 def lay_out_book(book: Book, edition: Edition) -> LaidBook:

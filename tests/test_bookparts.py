@@ -180,6 +180,7 @@ def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(
     book_dir = make_book(tmp_path, chapters=3, paragraphs=3)
     monkeypatch.setattr(cache, "_override", (tmp_path / "warm").resolve())
     build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    before = set(cache.path("parts").iterdir())
     chapter = book_dir / "chapters" / "02.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         "Paragraph 1 of chapter 2.", "Paragraph 1 of chapter 2, edited."), encoding="utf-8")
@@ -193,6 +194,8 @@ def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(
     monkeypatch.setattr(pdf_module, "render", counting)
     (warm,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
     assert len(laid_out) == 1 and len(laid_out[0]) == 1, laid_out      # chapter 2, alone
+    after = set(cache.path("parts").iterdir())
+    assert len(after - before) == len(before - after) == 2    # its PDF and page map, replaced
     monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
     (cold,) = build(book_dir, tmp_path / "out-cold", ("pdf",), quiet=True)
     assert warm.read_bytes() == cold.read_bytes()
