@@ -50,7 +50,7 @@ MAX_NOTE_REPAIRS = 3
 MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
 VERSION = "parts-2"     # in every part's key: bump when what a part's files hold changes
 MIN_CHAPTERS_APART = 4  # fewer chapters to lay out are not worth a child (about a second to start)
-CHILD_SHARE = 0.45      # of their text: the child starts a second late (imports, reading the book)
+CHILD_SHARE = 0.55      # of their text: the child reads the book while this process does too
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,9 @@ class LaidBook:
     folios_over: dict[int, int]         # page index in the book -> its page in the folio sheet
 
 
-def write_book_pdf(book: Book, target: Path, edition: Edition) -> Path:
+def write_book_pdf(book: Book, target: Path, edition: Edition, worker: "ChapterWorker | None" = None) -> Path:
     """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them."""
-    laid = lay_out_book(book, edition)
+    laid = lay_out_book(book, edition, worker)
     sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1)
     pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
                  overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
@@ -104,17 +104,25 @@ def _keep_only(book: Book, edition: Edition, used: list[Path | None]) -> None:
     its chapter's part): the cache keeps one generation of a book's parts, not every version
     an editor saved. Keyed by the book's folder and edition alone, so that even a new version
     of the builder clears what the last one left."""
-    where = hashlib.sha256(f"{book.config.root}\0{edition.slug}".encode()).hexdigest()[:20]
-    record = cache.path("layout", f"parts-used-{where}.json")
+    record = _used_record(book.config.root, edition)
     now = sorted(str(f) for f in used if f)
     for old in set(cache.read_json(record, [])) - set(now):
         Path(old).unlink(missing_ok=True)
     cache.write_json(record, now)
 
 
-def lay_out_book(book: Book, edition: Edition) -> LaidBook:
-    chapters, folio, cached = [], 1, {}
-    with _ChapterWorker.beside(book, edition, cached) as worker:
+def _used_record(book_dir: Path, edition: Edition) -> Path:
+    where = hashlib.sha256(f"{Path(book_dir).resolve()}\0{edition.slug}".encode()).hexdigest()[:20]
+    return cache.path("layout", f"parts-used-{where}.json")
+
+
+def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = None) -> LaidBook:
+    """Every part, from the cache or laid out; ``worker``: a chapter worker started before the
+    book was read (ChapterWorker.early), else one is started here when it pays."""
+    chapters, folio, cached = [], 1, _chapters_cached(book, edition)
+    todo = [d for d in book.chapters if d.id not in cached]
+    with worker or ChapterWorker.beside(book, todo) as worker:
+        worker.expect(later_chapters(todo))
         for division in book.chapters:
             worker.wait_for(division.id)        # it lays the chapter out into the cache, or gives up
             chapters.append(cached.get(division.id) or lay_out_chapter(book, division.id, edition))
@@ -149,37 +157,68 @@ def lay_out_chapter(book: Book, chapter_id: str, edition: Edition | None = None)
     return _lay_out(book, Part(chapter_id, (chapter_id,)), PageMap.empty(), edition)
 
 
-class _ChapterWorker:
-    """A child process (workers.py) laying out, into the cache, the later chapters of those
-    the cache does not hold, while this process lays out the earlier ones: a cold build on
-    two cores. A chapter it did not lay out (an error, a child gone) is laid out here, which
-    meets and reports the error."""
+def _chapters_cached(book: Book, edition: Edition) -> dict[str, LaidPart]:
+    found = {}
+    for division in book.chapters:
+        hit = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)[0]
+        if hit:
+            found[division.id] = hit
+    return found
 
-    def __init__(self, book: Book, chapter_ids: list[str]):
-        self.waiting = set(chapter_ids)
-        self.child = subprocess.Popen(children.command("chapters", str(book.config.root), *chapter_ids),
-                                      env=children.environment(), stdout=subprocess.PIPE, text=True) \
-            if chapter_ids else None
+
+def later_chapters(todo: list) -> list[str]:
+    """Of the chapters to lay out, the later ones a worker takes: none when they are too few
+    to pay for its start, else the last ones holding about CHILD_SHARE of their text."""
+    if len(todo) < MIN_CHAPTERS_APART:
+        return []
+    sizes = [len(d.body.text_content()) for d in todo]
+    share, later, cut = sum(sizes) * CHILD_SHARE, 0, len(todo)
+    while cut > 1 and later + sizes[cut - 1] <= share:
+        cut -= 1
+        later += sizes[cut]
+    return [d.id for d in todo[cut:]]
+
+
+class ChapterWorker:
+    """A child process (workers.py) laying out, into the cache, the later chapters of those
+    the cache does not hold (later_chapters), while this process lays out the earlier ones: a
+    cold build on two cores. A chapter it did not lay out (an error, a child gone) is laid
+    out here, which meets and reports the error."""
+
+    def __init__(self, book_dir: Path | None, chapter_ids: list[str] = ()):
+        """``chapter_ids``: the chapters to lay out; none: the child reads the book meanwhile
+        and is told them by ``expect`` (started before this process has read the book)."""
+        self.waiting: set[str] = set()
+        self.child = None
+        if book_dir is not None and children.spare_cores(busy=True) >= 1:
+            self.child = subprocess.Popen(
+                children.command("chapters", str(book_dir), *chapter_ids), env=children.environment(),
+                stdin=subprocess.DEVNULL if chapter_ids else subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     @classmethod
-    def beside(cls, book: Book, edition: Edition, cached: dict) -> "_ChapterWorker":
-        """A worker for the later part of the chapters to lay out (by length), when they are
-        many enough to pay for a child's start (reading the book again) and a core is spare.
-        ``cached`` takes the chapters the cache holds (chapter id -> LaidPart)."""
-        for division in book.chapters:
-            found = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)[0]
-            if found:
-                cached[division.id] = found
-        todo = [d for d in book.chapters if d.id not in cached]
-        if len(todo) < MIN_CHAPTERS_APART or children.spare_cores(busy=True) < 1:
-            return cls(book, [])
-        sizes = [len(d.body.text_content()) for d in todo]
-        share, later = sum(sizes) * CHILD_SHARE, 0
-        cut = len(todo)
-        while cut > 1 and later + sizes[cut - 1] <= share:
-            cut -= 1
-            later += sizes[cut]
-        return cls(book, [d.id for d in todo[cut:]])
+    def early(cls, book_dir: Path, edition: Edition) -> "ChapterWorker":
+        """Started before the book is read, when the book's last parts are not all in the cache
+        (a first build, or a cleaned cache): its reading and this one's then go side by side."""
+        record = cache.read_json(_used_record(book_dir, edition))
+        warm = record and all(Path(f).exists() for f in record)
+        return cls(None if warm else book_dir)
+
+    @classmethod
+    def beside(cls, book: Book, todo: list) -> "ChapterWorker":
+        later = later_chapters(todo)
+        return cls(book.config.root if later else None, later)
+
+    def expect(self, chapter_ids: list[str]) -> None:
+        """The chapters this process leaves to the child (told to one started early)."""
+        self.waiting = set(chapter_ids)
+        if not chapter_ids:
+            self.close()
+        elif self.child is not None and self.child.stdin is not None:
+            try:
+                self.child.stdin.write(json.dumps(chapter_ids) + "\n")
+                self.child.stdin.close()
+            except OSError:                     # it has ended: wait_for finds out
+                pass
 
     def wait_for(self, chapter_id: str) -> None:
         while self.child is not None and chapter_id in self.waiting:
@@ -195,7 +234,12 @@ class _ChapterWorker:
             if self.child.poll() is None:
                 self.child.terminate()          # what it writes, it writes atomically
             self.child.wait()
-            self.child.stdout.close()
+            for stream in (self.child.stdin, self.child.stdout):
+                if stream is not None and not stream.closed:
+                    try:
+                        stream.close()
+                    except OSError:             # a pipe it left unread
+                        pass
             self.child = None
 
     def __enter__(self):

@@ -7,6 +7,7 @@ worker process (workers.py) while this one builds the book, so the two cores wor
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -56,15 +57,25 @@ def write_book(book_dir: Path, formats: list[str], out_dir: Path, stamps: Stamps
     from .enrich import enrich
     from .manuscript import read_book
 
-    book = enrich(read_book(book_dir))
     # the print edition is made from the reader's PDF: this build's, or one of the same inputs
     reader_pdf = (stamps.up_to_date("pdf") or [None])[0]
-    for fmt in formats:
-        say(fmt)
-        written[fmt] = write_format(book, fmt, out_dir, reader_pdf)
-        stamps.record(fmt, written[fmt])
-        if fmt == "pdf":
-            reader_pdf = written[fmt][0]
+    with _chapter_worker(book_dir, formats, reader_pdf) as worker:
+        book = enrich(read_book(book_dir))
+        for fmt in formats:
+            say(fmt)
+            written[fmt] = write_format(book, fmt, out_dir, reader_pdf, worker)
+            stamps.record(fmt, written[fmt])
+            if fmt == "pdf":
+                reader_pdf = written[fmt][0]
+
+
+def _chapter_worker(book_dir: Path, formats: list[str], reader_pdf: Path | None):
+    """A child laying out chapters while this process reads the book, when the reader's PDF is
+    to be laid out and its parts are not in the cache (bookparts.ChapterWorker)."""
+    if "pdf" not in formats and not ("print" in formats and reader_pdf is None):
+        return contextlib.nullcontext()
+    from .bookparts import ChapterWorker
+    return ChapterWorker.early(book_dir, reader_edition(load_config(book_dir)))
 
 
 def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
@@ -72,13 +83,14 @@ def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
     return write_packet(book_dir, edition, out_dir / "packets")
 
 
-def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None) -> list[Path]:
+def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None, worker=None) -> list[Path]:
     """``reader_pdf``: the reader's PDF of this text, when one is at hand (the print edition
-    is made from it; without it, the book is laid out for the print edition alone)."""
+    is made from it; without it, the book is laid out for the print edition alone).
+    ``worker``: a bookparts.ChapterWorker already started, or None."""
     if fmt == "pdf":                 # laid out in parts, each kept in the cache (bookparts.py)
         from .bookparts import write_book_pdf
         edition = reader_edition(book.config)
-        return [write_book_pdf(book, out_dir / f"{edition.slug}.pdf", edition)]
+        return [write_book_pdf(book, out_dir / f"{edition.slug}.pdf", edition, worker)]
     if fmt == "print":               # the print shop's PDF, then its cover (the spine needs its pages)
         from .bookparts import write_book_pdf
         from .cover_wrap import write_cover
@@ -86,7 +98,7 @@ def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None) 
         edition = print_edition(book.config)
         with tempfile.TemporaryDirectory(prefix="bookbuilder-") as scratch:
             if reader_pdf is None:      # the reader's pages: its parts, from the cache or laid out now
-                reader_pdf = write_book_pdf(book, Path(scratch) / "reader.pdf", reader_edition(book.config))
+                reader_pdf = write_book_pdf(book, Path(scratch) / "reader.pdf", reader_edition(book.config), worker)
             printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf", reader_pdf)
         return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from .epub import write_epub

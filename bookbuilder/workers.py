@@ -77,14 +77,15 @@ def _error(found: dict) -> Exception:
 
 
 def main(argv: list[str]) -> int:
-    """The child (children.py): ``packets BOOK OUT SLUG...`` or ``chapters BOOK ID...``."""
+    """The child (children.py): ``packets BOOK OUT SLUG...`` or ``chapters BOOK [ID...]``."""
     errors.report_warnings()
     return chapters(argv[1:]) if argv[0] == "chapters" else packets(argv[1:])
 
 
 def chapters(argv: list[str]) -> int:
-    """Lay out the named chapters of the book into the cache, one JSON line each on stdout;
-    on any error, say so and stop: the parent lays the rest out and reports the error."""
+    """Lay out the named chapters (else those named by a JSON list on stdin, once the parent
+    knows them) into the cache, one JSON line each on stdout; on any error, say so and stop:
+    the parent lays the rest out and reports it."""
     from .bookparts import lay_out_chapter
     from .enrich import enrich
     from .manuscript import read_book
@@ -92,7 +93,7 @@ def chapters(argv: list[str]) -> int:
     answers, sys.stdout = sys.stdout, sys.stderr
     try:
         book = enrich(read_book(Path(argv[0])))
-        for chapter_id in argv[1:]:
+        for chapter_id in argv[1:] or json.loads(sys.stdin.readline() or "[]"):
             lay_out_chapter(book, chapter_id)
             print(json.dumps({"chapter": chapter_id}), file=answers, flush=True)
     except Exception as exc:                    # reported by the parent, which meets it again
