@@ -50,7 +50,7 @@ MAX_NOTE_REPAIRS = 3
 MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
 VERSION = "parts-2"     # in every part's key: bump when what a part's files hold changes
 MIN_CHAPTERS_APART = 4  # fewer chapters to lay out are not worth a child (about a second to start)
-CHILD_SHARE = 0.55      # of their text: the child reads the book while this process does too
+CHILD_SHARE = 0.5       # of their text: the child reads the book while this process does too
 
 
 @dataclass(frozen=True)
@@ -118,48 +118,77 @@ def _used_record(book_dir: Path, edition: Edition) -> Path:
 
 def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = None) -> LaidBook:
     """Every part, from the cache or laid out; ``worker``: a chapter worker started before the
-    book was read (ChapterWorker.early), else one is started here when it pays."""
-    chapters, folio, cached = [], 1, _chapters_cached(book, edition)
-    todo = [d for d in book.chapters if d.id not in cached]
+    book was read (ChapterWorker.early), else one is started here when it pays.
+
+    The parts whose pages print no page number of another part come first: the chapters and
+    the back matter from the manuscript (a bibliography). Then the opening and the generated
+    back matter (glossary, register, index), each laid out with the page map of what comes
+    before it, again until each prints the numbers of the whole book."""
+    body = [d for d in book.divisions if d.kind == "chapter" or (d.kind == "back" and not d.generated)]
+    cached = _found(book, body, edition)
+    todo = [d for d in body if d.id not in cached]
+    laid_body = {}
     with worker or ChapterWorker.beside(book, todo) as worker:
         worker.expect(later_chapters(todo))
-        for division in book.chapters:
-            worker.wait_for(division.id)        # it lays the chapter out into the cache, or gives up
-            chapters.append(cached.get(division.id) or lay_out_chapter(book, division.id, edition))
-            chapters[-1].first_folio = folio
-            folio += chapters[-1].pages
-            folio += folio % 2 == 0             # a blank verso: the next part opens on a recto
-    back_ids = tuple(d.id for d in book.back)
+        for division in body:
+            worker.wait_for(division.id)        # it lays the part out into the cache, or gives up
+            laid_body[division.id] = cached.get(division.id) or lay_out_chapter(book, division.id, edition)
+        return _numbered(book, edition, laid_body, worker)
+
+
+def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], worker: "ChapterWorker") -> LaidBook:
+    """The opening and the generated back matter, laid out around the body's parts until the
+    page numbers they print are those of the whole book. The longest generated division (the
+    index) goes to the worker, laid out from the last page numbers known, while this process
+    lays out the others: kept by its print HTML, it is used only if it prints the same."""
+    chapters = [laid_body[d.id] for d in book.chapters]
+    generated = [d for d in book.back if d.generated]
     # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
     guess = _last_map(book, edition) or _compose(chapters).page_map
+    aside = max(generated, key=lambda d: _generated_size(book, d)) if len(generated) > 1 else None
     for _ in range(MAX_ROUNDS):
         opening = _lay_out(book, Part("opening", tuple(d.id for d in book.front), opening=True, first_folio=1),
                            guess, edition)
-        # the back matter's own pages (a bibliography's indexed words): the last guess's, then its own
-        before = _compose([opening, *chapters])
-        back = (_lay_out(book, Part("back", back_ids, first_folio=folio),
-                         _compose([opening, *chapters], tail=guess).page_map, edition,
-                         own_pages_at=len(before.page_map.folios) + len(before.page_map.folios) % 2)
-                if back_ids else None)
-        laid = _compose([opening, *chapters, back])
-        if all(_html(book, p.part, laid.page_map, edition) == p.source for p in (opening, back) if p):
+        if aside is not None:
+            worker.also(aside.id, _compose([opening, *chapters], tail=guess).page_map)
+        parts = [opening, *chapters]
+        for division in book.back:
+            if not division.generated:
+                parts.append(laid_body[division.id])
+                continue
+            if division is aside:
+                worker.wait_for(division.id)
+            parts.append(_lay_out(book, Part(division.id, (division.id,)),
+                                  _compose(parts, tail=guess).page_map, edition))
+        laid = _compose(parts)
+        numbered = [opening] + [p for p in parts if p.part.name in {d.id for d in generated}]
+        if all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
             cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
                                                           "folios": laid.page_map.folios})
             return laid
-        guess = laid.page_map
+        guess, aside = laid.page_map, None
     raise RenderError("the page numbers of the contents and back matter do not settle",
                       hint=f"they changed in each of {MAX_ROUNDS} layouts")
 
 
-def lay_out_chapter(book: Book, chapter_id: str, edition: Edition | None = None) -> LaidPart:
-    """One chapter, from the cache or laid out into it (also what a chapter worker does)."""
+def _generated_size(book: Book, division) -> int:
+    """About how long a generated division is: the entries it lists (the index's, the glossary's...)."""
+    return {"index": len(book.index), "glossary": len(book.glossary), "register": len(book.register)}.get(
+        division.role, 0)
+
+
+def lay_out_chapter(book: Book, division_id: str, edition: Edition | None = None,
+                    page_map: PageMap | None = None) -> LaidPart:
+    """One division alone (a chapter, or the back matter's), from the cache or laid out into
+    it (also what a chapter worker does); ``page_map``: the page numbers it prints."""
     edition = edition or reader_edition(book.config)
-    return _lay_out(book, Part(chapter_id, (chapter_id,)), PageMap.empty(), edition)
+    return _lay_out(book, Part(division_id, (division_id,)), page_map or PageMap.empty(), edition)
 
 
-def _chapters_cached(book: Book, edition: Edition) -> dict[str, LaidPart]:
+def _found(book: Book, divisions: list, edition: Edition) -> dict[str, LaidPart]:
+    """Those of the divisions whose parts the cache holds."""
     found = {}
-    for division in book.chapters:
+    for division in divisions:
         hit = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)[0]
         if hit:
             found[division.id] = hit
@@ -193,7 +222,7 @@ class ChapterWorker:
         if book_dir is not None and children.spare_cores(busy=True) >= 1:
             self.child = subprocess.Popen(
                 children.command("chapters", str(book_dir), *chapter_ids), env=children.environment(),
-                stdin=subprocess.DEVNULL if chapter_ids else subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     @classmethod
     def early(cls, book_dir: Path, edition: Edition) -> "ChapterWorker":
@@ -211,23 +240,33 @@ class ChapterWorker:
     def expect(self, chapter_ids: list[str]) -> None:
         """The chapters this process leaves to the child (told to one started early)."""
         self.waiting = set(chapter_ids)
-        if not chapter_ids:
-            self.close()
-        elif self.child is not None and self.child.stdin is not None:
-            try:
-                self.child.stdin.write(json.dumps(chapter_ids) + "\n")
-                self.child.stdin.close()
-            except OSError:                     # it has ended: wait_for finds out
-                pass
+        if self.child is not None and self.child.stdin is not None:
+            self._tell(chapter_ids)
+
+    def also(self, division_id: str, page_map: PageMap) -> None:
+        """One more division for the child to lay out alone, printing ``page_map``'s numbers."""
+        if self.child is None or self.child.stdin is None:
+            return
+        where = cache.path("layout", f"aside-{division_id}-{cache.key(page_map.page_of, page_map.folios)}.json")
+        cache.write_json(where, {"page_of": page_map.page_of, "folios": page_map.folios})
+        self.waiting.add(division_id)
+        self._tell({"division": division_id, "page_map": str(where)})
+
+    def _tell(self, what) -> None:
+        try:
+            self.child.stdin.write(json.dumps(what) + "\n")
+            self.child.stdin.flush()
+        except OSError:                         # it has ended: wait_for finds out
+            pass
 
     def wait_for(self, chapter_id: str) -> None:
         while self.child is not None and chapter_id in self.waiting:
             line = self.child.stdout.readline()
             answer = json.loads(line) if line.strip() else {}
-            if "chapter" not in answer:         # it met an error or ended: the rest is done here
+            if "done" not in answer:            # it met an error or ended: the rest is done here
                 self.close()
                 break
-            self.waiting.discard(answer["chapter"])
+            self.waiting.discard(answer["done"])
 
     def close(self) -> None:
         if self.child is not None:
@@ -296,6 +335,8 @@ def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidB
             laid.append(None)
             blank = _blank_folio(folios)
             folios.append(blank)
+        if part.part.first_folio is None:       # its folios are where it stands (laid over it)
+            part.first_folio = int(folios[-1]) + 1 if folios and folios[-1].isdigit() else 1
         start, own = len(folios), part.folios
         for element_id, index in part.page_of.items():
             page_of.setdefault(element_id, start + index)
@@ -311,15 +352,6 @@ def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidB
         page_of |= {k: i for k, i in tail.page_of.items() if i >= len(folios) and k not in page_of}
         folios += tail.folios[len(folios):]
     return LaidBook(laid, PageMap(page_of, folios), markers, over)
-
-
-def _placed(page_map: PageMap, start: int, page_of: dict[str, int], folios: list[str]) -> PageMap:
-    """``page_map`` up to page ``start``, then a part's pages (``page_of``, ``folios``) from there."""
-    before = page_map.folios[:start]
-    while len(before) < start:
-        before.append(_blank_folio(before))
-    kept = {k: i for k, i in page_map.page_of.items() if i < start}
-    return PageMap(kept | {k: start + i for k, i in page_of.items()}, before + folios)
 
 
 def _blank_folio(folios: list[str]) -> str:
@@ -356,14 +388,10 @@ def _foreign_links(source: str) -> str:
     return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
-             own_pages_at: int | None = None) -> LaidPart:
+def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> LaidPart:
     """The part from the cache when its print HTML was laid out before; else laid out until it
-    needs no further repair, written as a tagged PDF and kept. ``own_pages_at``: the page
-    index the part starts at in the book, when its page numbers cite its own pages (the back
-    matter's index, a bibliography's words): they are read from its layout, and it is laid
-    out again when they change what it prints."""
-    from .pdf import page_map_of, render, write_tagged
+    needs no further repair, written as a tagged PDF and kept."""
+    from .pdf import page_map_of, write_tagged
 
     alone = _alone(book, part)
     hit, (known, moves) = _lookup(book, part, page_map, edition)
@@ -371,16 +399,6 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
         return hit
     document, source = _settle(book, part, page_map, edition, known, moves)
     local = page_map_of(alone, document)
-    for _ in range(MAX_ROUNDS if own_pages_at is not None else 0):
-        own = _placed(page_map, own_pages_at, local.page_of,
-                      [str(part.first_folio + i) for i in range(len(document.pages))])
-        again = _html(book, part, own, edition, notes=frozenset(known.notes))
-        if again == source:
-            break
-        source, document = again, None
-        gc.collect()
-        document = render(source, book.config.root)
-        local = page_map_of(alone, document)
     # labelled by page index: _compose gives them the folios of where the part stands
     markers = pagelist.from_layout(alone, document, [str(i) for i in range(len(document.pages))],
                                    pagelist.edition_name(alone, edition))
@@ -443,7 +461,7 @@ def _labelled(part: Part, local: PageMap) -> PageMap:
     its layout, so its pages are counted from its opening."""
     count = len(local.folios)
     if part.first_folio is None:
-        return PageMap(local.page_of, [f"{i + 1} of its chapter" for i in range(count)])
+        return PageMap(local.page_of, [f"{i + 1} counted from its opening" for i in range(count)])
     number = roman if part.opening else str
     return PageMap(local.page_of, [number(part.first_folio + i) for i in range(count)])
 

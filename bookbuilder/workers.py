@@ -28,7 +28,9 @@ class PacketWorkers:
 
     def __init__(self, editions, book_dir: Path, out_dir: Path, busy: bool):
         self.editions, self.book_dir, self.out_dir = list(editions), Path(book_dir), Path(out_dir)
-        workers = min(children.spare_cores(busy), len(self.editions))
+        # niced (PACKET_NICENESS), they take what the book's build leaves of every core, and
+        # all of them once it is done: as many as cores, not only the spare ones
+        workers = min(children.spare_cores(busy=False), len(self.editions))
         self.children: list[subprocess.Popen] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
             for n in range(workers):
@@ -83,19 +85,26 @@ def main(argv: list[str]) -> int:
 
 
 def chapters(argv: list[str]) -> int:
-    """Lay out the named chapters (else those named by a JSON list on stdin, once the parent
-    knows them) into the cache, one JSON line each on stdout; on any error, say so and stop:
-    the parent lays the rest out and reports it."""
+    """Lay out divisions of the book alone into the cache (bookparts.ChapterWorker): the named
+    chapters, else those of a JSON list on stdin once the parent knows them; then each
+    division a later stdin line names with the page map to print. One JSON line on stdout
+    for each; on any error, say so and stop: the parent lays the rest out and reports it."""
     from .bookparts import lay_out_chapter
     from .enrich import enrich
     from .manuscript import read_book
+    from .pages import PageMap
 
     answers, sys.stdout = sys.stdout, sys.stderr
     try:
         book = enrich(read_book(Path(argv[0])))
         for chapter_id in argv[1:] or json.loads(sys.stdin.readline() or "[]"):
             lay_out_chapter(book, chapter_id)
-            print(json.dumps({"chapter": chapter_id}), file=answers, flush=True)
+            print(json.dumps({"done": chapter_id}), file=answers, flush=True)
+        for line in sys.stdin:
+            asked = json.loads(line)
+            saved = json.loads(Path(asked["page_map"]).read_text(encoding="utf-8"))
+            lay_out_chapter(book, asked["division"], page_map=PageMap(saved["page_of"], saved["folios"]))
+            print(json.dumps({"done": asked["division"]}), file=answers, flush=True)
     except Exception as exc:                    # reported by the parent, which meets it again
         print(json.dumps({"error": str(exc)}), file=answers, flush=True)
     return 0
