@@ -280,3 +280,32 @@ def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatc
     assert {"ch-01", "ch-02", "ch-03", "ch-04"} <= set(laid_out)
     with pdfplumber.open(pdf) as doc:
         assert any("Paragraph 1 of chapter 4" in (p.extract_text() or "") for p in doc.pages)
+
+
+def test_the_index_laid_out_by_the_worker_is_used_when_it_prints_the_whole_book_s_numbers(tmp_path, monkeypatch):
+    """A cold build with a glossary and an index: the worker lays out the longer of them from
+    the page numbers known then, and the book is what a build without a worker makes."""
+    from bookbuilder import bookparts, cache
+    from bookbuilder import pdf as pdf_module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    book_dir = _indexed_book(tmp_path)
+    (book_dir / "index.yaml").write_text(
+        '- headword: "Zanzibar"\n  match: ["Zanzibar"]\n- headword: "Lorem"\n  match: ["Lorem"]\n'
+        '- headword: "chapter"\n  match: ["chapter"]\n', encoding="utf-8")
+    (book_dir / "glossary.yaml").write_text(
+        '- headword: ipsum\n  definition: A word of the filler text.\n  match: [ipsum]\n', encoding="utf-8")
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "alone").resolve())
+    (alone,) = build(book_dir, tmp_path / "out-alone", ("pdf",), quiet=True)
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "apart").resolve())
+    laid_out = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.extend(
+        re.findall(r'<section class="back-matter [^"]*" id="([^"]+)"', source)) or real_render(source, root))
+    (apart,) = build(book_dir, tmp_path / "out-apart", ("pdf",), quiet=True)
+    assert "glossary" in laid_out and "index" not in laid_out, laid_out
+    assert apart.read_bytes() == alone.read_bytes()
+    with pdfplumber.open(apart) as doc:
+        assert re.search(r"Zanzibar, \d+, \d+", doc.pages[-1].extract_text() or "")
