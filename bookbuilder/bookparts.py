@@ -1,15 +1,16 @@
 """The reader's PDF, laid out part by part and joined.
 
 The book is laid out in parts: the opening (half-title, title page, imprint, contents and
-the front matter), each chapter, and the back matter. Every chapter and the back matter
-open on a recto, and a chapter's pages depend only on its own text: so each part is laid
-out alone, written as a tagged PDF and kept in the cache under a hash of its print HTML. A
-rebuild lays out only the parts whose HTML changed: the edited chapter, and the contents or
-the back matter when page numbers moved. pdfjoin.py joins the parts' PDFs.
+the front matter), each chapter, and each back matter division. Every chapter and back
+matter division opens on a recto, and a chapter's pages depend only on its own text: so
+each part is laid out alone, written as a tagged PDF and kept in the cache under a hash of
+its print HTML. A rebuild lays out only the parts whose HTML changed: the edited chapter,
+and the contents, glossary, register or index when page numbers they print moved.
+pdfjoin.py joins the parts' PDFs.
 
-A chapter is laid out without its folios, so that where it stands in the book does not
-change its pages: a chapter that grows by a page moves the folios of the chapters after it,
-not their layouts. The chapters' folios are laid out apart, one page each
+A chapter or back matter division is laid out without its folios, so that where it stands
+does not change its pages: a chapter that grows by a page moves the folios of the parts
+after it, not their layouts. Those folios are laid out apart, one page each
 (print/folios.html.j2, with the book's @page rules), and the join lays each over its page.
 
 Each part finds its own layout repairs (notes set apart from their call, figures moved,
@@ -17,10 +18,12 @@ paragraphs respaced: repairs.py, placement.py) as pdf.py does for a whole book, 
 are remembered per division, as there. Links to another part are written as ``x-part:``
 URIs, which the join turns into links to that part's named destination.
 
-Page numbers of other parts (the contents' and the list of figures' numbers, the glossary's
-and the index's locators) come from the page map composed of the parts (pages.PageMap):
-the chapters are laid out first (they need none), then the opening and the back matter,
-again until the numbers each prints are those of the join.
+Page numbers of other parts (the contents' and the list of figures' numbers, the glossary's,
+register's and index's locators) come from the page map composed of the parts
+(pages.PageMap): the parts that print none are laid out first (the chapters, a
+bibliography), then the opening and the generated back matter, again until the numbers
+each prints are those of the join. On a cold build a child process (ChapterWorker) lays out
+the later chapters and the index beside this one.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ CHILD_SHARE = 0.5       # of their text: the child reads the book while this pro
 @dataclass(frozen=True)
 class Part:
     """A run of the book laid out alone."""
-    name: str                           # "opening", a chapter id, "back"
+    name: str                           # "opening", or the id of its one division
     division_ids: tuple[str, ...]
     opening: bool = False               # holds the half-title, title page, imprint and contents
     first_folio: int | None = None      # the page counter on its first page; None: folios set apart
@@ -71,7 +74,7 @@ class LaidPart:
     pages: int
     markers: list[dict]                 # its pages' markers for the EPUB, labelled by page index
     source: str                         # the print HTML it was laid out from
-    first_folio: int = 1                # where it stands in the book (a chapter's is set by the join)
+    first_folio: int = 1                # where it stands in the book (set by _compose when apart)
 
     @property
     def folios(self) -> list[str]:
