@@ -10,7 +10,9 @@ written, or the BookError it met (file, line and hint and all).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -96,7 +98,8 @@ def chapters(argv: list[str]) -> int:
 
     answers, sys.stdout = sys.stdout, sys.stderr
     try:
-        book = enrich(read_book(Path(argv[0])))
+        with _quiet():                          # what reading the book finds, the parent says
+            book = enrich(read_book(Path(argv[0])))
         for chapter_id in argv[1:] or json.loads(sys.stdin.readline() or "[]"):
             lay_out_chapter(book, chapter_id)
             print(json.dumps({"done": chapter_id}), file=answers, flush=True)
@@ -108,6 +111,17 @@ def chapters(argv: list[str]) -> int:
     except Exception as exc:                    # reported by the parent, which meets it again
         print(json.dumps({"error": str(exc)}), file=answers, flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _quiet():
+    """The builder's warnings left unsaid for the time of a ``with``."""
+    log = logging.getLogger("bookbuilder")
+    log.disabled = True
+    try:
+        yield
+    finally:
+        log.disabled = False
 
 
 def packets(argv: list[str]) -> int:

@@ -309,3 +309,15 @@ def test_the_index_laid_out_by_the_worker_is_used_when_it_prints_the_whole_book_
     assert apart.read_bytes() == alone.read_bytes()
     with pdfplumber.open(apart) as doc:
         assert re.search(r"Zanzibar, \d+, \d+", doc.pages[-1].extract_text() or "")
+
+
+def test_a_warning_met_reading_the_book_is_said_once_though_a_worker_reads_it_too(tmp_path):
+    from conftest import run_cli
+
+    book_dir = make_book(tmp_path, chapters=5, paragraphs=3)
+    chapter = book_dir / "chapters" / "05.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n![A picture](missing.png)\n", encoding="utf-8")
+    done = run_cli("pdf", "--book", str(book_dir), "--out", str(tmp_path / "out"),
+                   "--cache-dir", str(tmp_path / "cache"), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("image file 'missing.png' not found") == 1, done.stderr
