@@ -59,10 +59,11 @@ CHILD_SHARE = 0.5       # of their text: the child reads the book while this pro
 @dataclass(frozen=True)
 class Part:
     """A run of the book laid out alone."""
-    name: str                           # "opening", or the id of its one division
+    name: str                           # "opening", "front", or the id of its one division
     division_ids: tuple[str, ...]
     opening: bool = False               # holds the half-title, title page, imprint and contents
     first_folio: int | None = None      # the page counter on its first page; None: folios set apart
+    roman: bool = False                 # numbered in roman (the opening and the front matter)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class LaidPart:
 
     @property
     def folios(self) -> list[str]:
-        number = roman if self.part.opening else str
+        number = roman if self.part.roman else str
         return [number(self.first_folio + i) for i in range(self.pages)]
 
 
@@ -146,15 +147,18 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
     lays out the others: kept by its print HTML, it is used only if it prints the same."""
     chapters = [laid_body[d.id] for d in book.chapters]
     generated = [d for d in book.back if d.generated]
+    front_ids = tuple(d.id for d in book.front)
     # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
     guess = _last_map(book, edition) or _compose(chapters).page_map
     aside = max(generated, key=lambda d: _generated_size(book, d)) if len(generated) > 1 else None
     for _ in range(MAX_ROUNDS):
-        opening = _lay_out(book, Part("opening", tuple(d.id for d in book.front), opening=True, first_folio=1),
-                           guess, edition)
+        # the contents, apart from the front matter: what a cold build lays out twice is short
+        opening = _lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition)
+        front = [_lay_out(book, Part("front", front_ids, first_folio=opening.pages + opening.pages % 2 + 1,
+                                     roman=True), guess, edition)] if front_ids else []
         if aside is not None:
-            worker.also(aside.id, _compose([opening, *chapters], tail=guess).page_map)
-        parts = [opening, *chapters]
+            worker.also(aside.id, _compose([opening, *front, *chapters], tail=guess).page_map)
+        parts = [opening, *front, *chapters]
         for division in book.back:
             if not division.generated:
                 parts.append(laid_body[division.id])
@@ -164,7 +168,7 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
             parts.append(_lay_out(book, Part(division.id, (division.id,)),
                                   _compose(parts, tail=guess).page_map, edition))
         laid = _compose(parts)
-        numbered = [opening] + [p for p in parts if p.part.name in {d.id for d in generated}]
+        numbered = [opening, *front] + [p for p in parts if p.part.name in {d.id for d in generated}]
         if all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
             cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
                                                           "folios": laid.page_map.folios})
@@ -465,7 +469,7 @@ def _labelled(part: Part, local: PageMap) -> PageMap:
     count = len(local.folios)
     if part.first_folio is None:
         return PageMap(local.page_of, [f"{i + 1} counted from its opening" for i in range(count)])
-    number = roman if part.opening else str
+    number = roman if part.roman else str
     return PageMap(local.page_of, [number(part.first_folio + i) for i in range(count)])
 
 
