@@ -144,6 +144,33 @@ def pdf_facts(path) -> dict:
     return {"texts": texts, "links": links, "bookmarks": bookmarks, "structure": kinds}
 
 
+def _laid_out_here(monkeypatch, pattern: str = r'<section class="(?:chapter|back-matter)[^"]*" id="([^"]+)"') -> list:
+    """The ids of the divisions this process lays out from now on (each render's sections)."""
+    from bookbuilder import pdf as pdf_module
+
+    found = []
+    real_render = pdf_module.render
+    monkeypatch.setattr(pdf_module, "render", lambda source, root: found.append(
+        re.findall(pattern, source)) or real_render(source, root))
+    return found
+
+
+def _without_and_with_a_worker(book_dir, tmp_path, monkeypatch):
+    """(the PDF a cold build without a worker makes, the one with a worker, what this process
+    laid out in the second)."""
+    from bookbuilder import bookparts, cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "alone").resolve())
+    (alone,) = build(book_dir, tmp_path / "out-alone", ("pdf",), quiet=True)
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "apart").resolve())
+    laid_out = _laid_out_here(monkeypatch)
+    (apart,) = build(book_dir, tmp_path / "out-apart", ("pdf",), quiet=True)
+    return alone, apart, {i for ids in laid_out for i in ids}
+
+
 def test_the_real_book_s_joined_pdf_holds_together(real_book):
     assert structure_problems(real_book.pdf) == []
 
@@ -173,7 +200,6 @@ def test_the_join_is_what_one_layout_of_the_whole_book_gives(tmp_path, monkeypat
 
 
 def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(tmp_path, monkeypatch):
-    from bookbuilder import pdf as pdf_module
     from bookbuilder import cache
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
@@ -184,16 +210,9 @@ def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(
     chapter = book_dir / "chapters" / "02.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         "Paragraph 1 of chapter 2.", "Paragraph 1 of chapter 2, edited."), encoding="utf-8")
-    laid_out = []
-    real_render = pdf_module.render
-
-    def counting(source, root):
-        laid_out.append(re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source))
-        return real_render(source, root)
-
-    monkeypatch.setattr(pdf_module, "render", counting)
+    laid_out = _laid_out_here(monkeypatch)
     (warm,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
-    assert len(laid_out) == 1 and len(laid_out[0]) == 1, laid_out      # chapter 2, alone
+    assert laid_out == [["ch-02"]], laid_out                            # chapter 2, alone
     after = set(cache.path("parts").iterdir())
     assert len(after - before) == len(before - after) == 2    # its PDF and page map, replaced
     monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
@@ -208,7 +227,6 @@ def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monke
     opening on rectos, and their folios and the index's numbers follow, as a cold build
     gives them."""
     from bookbuilder import cache
-    from bookbuilder import pdf as pdf_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book_dir = _indexed_book(tmp_path)
@@ -218,13 +236,9 @@ def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monke
     chapter.write_text(chapter.read_text(encoding="utf-8").replace(
         "More text.", "More text.\n\n" + "\n\n".join(["A new paragraph of lorem ipsum dolor sit amet. " * 12] * 8)),
         encoding="utf-8")
-    laid_out = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.append(
-        re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source)) or real_render(source, root))
+    laid_out = _laid_out_here(monkeypatch, r'<section class="chapter[^"]*" id="([^"]+)"')
     (warm,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
     assert {c for chapters in laid_out for c in chapters} == {"ch-01"}, laid_out
-    monkeypatch.setattr(pdf_module, "render", real_render)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
     (cold,) = build(book_dir, tmp_path / "out-cold", ("pdf",), quiet=True)
     assert warm.read_bytes() == cold.read_bytes()
@@ -240,22 +254,9 @@ def test_a_part_that_grows_moves_the_folios_and_numbers_after_it(tmp_path, monke
 def test_a_cold_build_lays_later_chapters_out_in_a_child_with_the_same_bytes(tmp_path, monkeypatch):
     """Four chapters to lay out: the child takes the later ones (this process lays out the
     others and meets none of them), and the PDF is the one a build without a child makes."""
-    from bookbuilder import bookparts, cache
-    from bookbuilder import pdf as pdf_module
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    book_dir = make_book(tmp_path, chapters=4, paragraphs=3)
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
-    monkeypatch.setattr(cache, "_override", (tmp_path / "alone").resolve())
-    (alone,) = build(book_dir, tmp_path / "out-alone", ("pdf",), quiet=True)
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
-    monkeypatch.setattr(cache, "_override", (tmp_path / "apart").resolve())
-    laid_out = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.extend(
-        re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source)) or real_render(source, root))
-    (apart,) = build(book_dir, tmp_path / "out-apart", ("pdf",), quiet=True)
-    assert "ch-01" in laid_out and "ch-04" not in laid_out, laid_out
+    alone, apart, here = _without_and_with_a_worker(make_book(tmp_path, chapters=4, paragraphs=3),
+                                                     tmp_path, monkeypatch)
+    assert "ch-01" in here and "ch-04" not in here, here
     assert apart.read_bytes() == alone.read_bytes()
 
 
@@ -265,19 +266,15 @@ def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatc
     import sys
 
     from bookbuilder import bookparts, cache, children
-    from bookbuilder import pdf as pdf_module
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
     failing = [sys.executable, "-c", "import json; print(json.dumps({'error': 'a bug'}))"]
     monkeypatch.setattr(children, "command", lambda *args: failing)
-    laid_out = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.extend(
-        re.findall(r'<section class="chapter[^"]*" id="([^"]+)"', source)) or real_render(source, root))
+    laid_out = _laid_out_here(monkeypatch)
     (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
-    assert {"ch-01", "ch-02", "ch-03", "ch-04"} <= set(laid_out)
+    assert {"ch-01", "ch-02", "ch-03", "ch-04"} <= {i for ids in laid_out for i in ids}
     with pdfplumber.open(pdf) as doc:
         assert any("Paragraph 1 of chapter 4" in (p.extract_text() or "") for p in doc.pages)
 
@@ -285,27 +282,14 @@ def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatc
 def test_the_index_laid_out_by_the_worker_is_used_when_it_prints_the_whole_book_s_numbers(tmp_path, monkeypatch):
     """A cold build with a glossary and an index: the worker lays out the longer of them from
     the page numbers known then, and the book is what a build without a worker makes."""
-    from bookbuilder import bookparts, cache
-    from bookbuilder import pdf as pdf_module
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book_dir = _indexed_book(tmp_path)
     (book_dir / "index.yaml").write_text(
         '- headword: "Zanzibar"\n  match: ["Zanzibar"]\n- headword: "Lorem"\n  match: ["Lorem"]\n'
         '- headword: "chapter"\n  match: ["chapter"]\n', encoding="utf-8")
     (book_dir / "glossary.yaml").write_text(
         '- headword: ipsum\n  definition: A word of the filler text.\n  match: [ipsum]\n', encoding="utf-8")
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
-    monkeypatch.setattr(cache, "_override", (tmp_path / "alone").resolve())
-    (alone,) = build(book_dir, tmp_path / "out-alone", ("pdf",), quiet=True)
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
-    monkeypatch.setattr(cache, "_override", (tmp_path / "apart").resolve())
-    laid_out = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda source, root: laid_out.extend(
-        re.findall(r'<section class="back-matter [^"]*" id="([^"]+)"', source)) or real_render(source, root))
-    (apart,) = build(book_dir, tmp_path / "out-apart", ("pdf",), quiet=True)
-    assert "glossary" in laid_out and "index" not in laid_out, laid_out
+    alone, apart, here = _without_and_with_a_worker(book_dir, tmp_path, monkeypatch)
+    assert "glossary" in here and "index" not in here, here
     assert apart.read_bytes() == alone.read_bytes()
     with pdfplumber.open(apart) as doc:
         assert re.search(r"Zanzibar, \d+, \d+", doc.pages[-1].extract_text() or "")
