@@ -28,7 +28,9 @@ the later chapters and the index beside this one.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import gc
 import hashlib
 import json
@@ -92,15 +94,32 @@ class LaidBook:
 
 
 def write_book_pdf(book: Book, target: Path, edition: Edition, worker: "ChapterWorker | None" = None) -> Path:
-    """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them."""
-    laid = lay_out_book(book, edition, worker)
-    sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1)
-    pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
-                 overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
-    pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
-                   unmoved_print_html(book, edition))
-    _keep_only(book, edition, [f for p in laid.parts if p for f in _files(p.part, p.source)] + [sheet])
+    """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them.
+    Two builds of one book (a watcher and a build by hand) take turns: one would otherwise
+    let go of parts the other is about to join."""
+    with book_turn(book.config.root, edition):
+        laid = lay_out_book(book, edition, worker)
+        sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1)
+        pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
+                     overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
+        pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
+                       unmoved_print_html(book, edition))
+        _keep_only(book, edition, [f for p in laid.parts if p for f in _files(p.part, p.source)] + [sheet])
     return target
+
+
+@contextlib.contextmanager
+def book_turn(book_dir: Path, edition: Edition):
+    """Hold the book's turn (an advisory lock beside its record of parts) for a ``with``; a
+    process that ends lets it go with it."""
+    lock = _used_record(book_dir, edition).with_suffix(".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
 
 
 def _keep_only(book: Book, edition: Edition, used: list[Path | None]) -> None:

@@ -305,3 +305,25 @@ def test_a_warning_met_reading_the_book_is_said_once_though_a_worker_reads_it_to
                    "--cache-dir", str(tmp_path / "cache"), "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("image file 'missing.png' not found") == 1, done.stderr
+
+
+def test_two_builds_of_one_book_take_turns(tmp_path, monkeypatch):
+    """While one build holds the book's turn, another waits for it before laying out or
+    letting go of any part."""
+    import threading
+
+    from bookbuilder import cache
+    from bookbuilder.bookparts import book_turn
+    from bookbuilder.editions import reader_edition
+    from bookbuilder.config import load_config
+
+    book_dir = make_book(tmp_path, chapters=1, paragraphs=1)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    done = threading.Event()
+    with book_turn(book_dir, reader_edition(load_config(book_dir))):
+        other = threading.Thread(target=lambda: build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+                                 and done.set())
+        other.start()
+        assert not done.wait(6), "the other build did not wait for its turn"
+    other.join(120)
+    assert done.is_set()
