@@ -51,7 +51,6 @@ from .render import environment, print_html, print_stylesheet, unmoved_print_htm
 
 log = logging.getLogger("bookbuilder")
 
-MAX_NOTE_REPAIRS = 3
 MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
 VERSION = "parts-2"     # in every part's key: bump when what a part's files hold changes
 MIN_CHAPTERS_APART = 4  # fewer chapters to lay out are not worth a child (about a second to start)
@@ -81,8 +80,13 @@ class LaidPart:
 
     @property
     def folios(self) -> list[str]:
-        number = roman if self.part.roman else str
-        return [number(self.first_folio + i) for i in range(self.pages)]
+        return _numbers(self.part, self.first_folio, self.pages)
+
+
+def _numbers(part: Part, first: int, count: int) -> list[str]:
+    """The folios of ``count`` pages from ``first``: roman in the opening and front matter."""
+    number = roman if part.roman else str
+    return [number(first + i) for i in range(count)]
 
 
 @dataclass
@@ -453,7 +457,7 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
 
     The repairs look at the pages before the generated back matter (glossary, index), as a
     whole book's drafts do, which leave it out: those are set from data, not from the text."""
-    from .pdf import misplaced, page_map_of, render
+    from .pdf import MAX_NOTE_REPAIRS, misplaced, page_map_of, render
 
     alone = _alone(book, part)
 
@@ -488,8 +492,7 @@ def _labelled(part: Part, local: PageMap) -> PageMap:
     count = len(local.folios)
     if part.first_folio is None:
         return PageMap(local.page_of, [f"{i + 1} counted from its opening" for i in range(count)])
-    number = roman if part.roman else str
-    return PageMap(local.page_of, [number(part.first_folio + i) for i in range(count)])
+    return PageMap(local.page_of, _numbers(part, part.first_folio, count))
 
 
 @dataclass
