@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import gc
 import hashlib
 import json
 import logging
@@ -42,7 +41,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from . import cache, children, pagelist, pdfjoin, placement, repairs
+from . import cache, children, memory, pagelist, pdfjoin, placement, repairs
 from .editions import Edition, reader_edition
 from .errors import RenderError
 from .model import Book
@@ -438,7 +437,7 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> Lai
                     [dataclasses.asdict(m) for m in markers.markers], source, part.first_folio or 1)
     cache.write_json(meta, {"page_of": laid.page_of, "pages": laid.pages, "markers": laid.markers})
     del document
-    gc.collect()                # a layout's boxes go before the next part is laid out
+    memory.collect()            # a layout's boxes go before the next part is laid out
     return laid
 
 
@@ -479,7 +478,7 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
             break
         known.notes |= apart
         laid = None             # let the layout go before the next
-        gc.collect()
+        memory.collect()
     for _, problem in misplaced(alone, _labelled(part, page_map_of(alone, laid.document))):
         log.warning(problem)
     repairs.remember(alone, known, edition)

@@ -9,7 +9,6 @@ the two. A rebuild starts from the last layout's page numbers and is usually don
 
 from __future__ import annotations
 
-import gc
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +20,7 @@ from .errors import RenderError
 from .editions import Edition, reader_edition
 from .fetcher import allowed_roots, refused
 from .model import Book
-from . import cache, ids, pagelist, placement, repairs
+from . import cache, ids, memory, pagelist, placement, repairs
 from .pages import PageMap
 from .render import print_html, unmoved_print_html
 
@@ -117,7 +116,7 @@ def _from_last_pages(book: Book, edition: Edition, known: repairs.Repairs, guess
     if not repair and print_html(book, page_map, frozenset(known.notes), edition=edition) == source:
         return document, page_map
     del document
-    gc.collect()                # a long book's layout is hundreds of megabytes: gone before the next
+    memory.collect()            # a long book's layout is hundreds of megabytes: gone before the next
     return None, (None if repair else page_map)
 
 
@@ -220,7 +219,7 @@ def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
                       unmoved_print_html(book, edition))
     write_tagged(book, document, target)
     del document
-    gc.collect()                # the layout's box trees go before the next output is made
+    memory.collect()            # the layout's box trees go before the next output is made
     return target
 
 

@@ -15,10 +15,10 @@ is made; the decisions for one text are remembered per division (repairs.py).
 
 from __future__ import annotations
 
-import gc
 import logging
 from typing import Callable
 
+from . import memory
 from .linebreaks import NEW_PAGE, RESPACINGS, notes_apart, stretched
 from .model import Book
 
@@ -244,13 +244,8 @@ class Moves:
                 self.moves[fid] = self.moves.get(fid, 0) + count
             self.respaced.update(again)
             self.restore()
-            document = _dropped(document)
+            document = None         # the last layout goes before the next is made
+            memory.collect()
             document = lay_out()
         return document
 
-
-def _dropped(document) -> None:
-    """Let a layout go before the next one is made: a long book's layout holds hundreds of
-    megabytes, and its boxes refer to each other (only the cycle collector frees them)."""
-    del document
-    gc.collect()
