@@ -48,9 +48,9 @@ def impose(source: Path, target: Path, kind: str) -> Path:
         width, height = float(box[2] - box[0]), float(box[3] - box[1])
         for left, right in ORDERS[kind](len(pages)):
             side = writer.add_blank_page(page_size=(2 * width, height))
-            for index, offset in ((left, 0.0), (right, width)):
+            for slot, (index, offset) in enumerate(((left, 0.0), (right, width))):
                 if index < len(pages):
-                    side.add_overlay(pages[index], pikepdf.Rectangle(offset, 0, offset + width, height))
+                    _place(side, pages[index], f"/Page{slot}", pikepdf.Rectangle(offset, 0, offset + width, height))
         for key in ("/Title", "/Author"):
             if key in reader.docinfo:
                 writer.docinfo[key] = reader.docinfo[key]
@@ -58,3 +58,15 @@ def impose(source: Path, target: Path, kind: str) -> Path:
             # deterministic_id: the same packet gives the same bytes
             writer.save(tmp, deterministic_id=True, compress_streams=True)
     return target
+
+
+def _place(side, page, name: str, rect) -> None:
+    """``page`` drawn in ``rect`` of ``side``, as a form XObject: what pikepdf's
+    Page.add_overlay does, under a name of ours (it names the form at random, and the same
+    packet must give the same bytes)."""
+    import pikepdf
+
+    form = page.as_form_xobject()
+    placed = side.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
+    drawn = side.calc_form_xobject_placement(form, placed, rect, allow_shrink=True, allow_expand=True)
+    side.contents_add(b"q\n" + drawn + b"\nQ\n", prepend=False)

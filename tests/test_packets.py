@@ -125,6 +125,13 @@ def test_booklet_is_imposed_for_saddle_stitching(packet):
     assert squash(left).strip() == squash(expected_left).strip()
 
 
+def test_an_imposition_is_the_same_bytes_each_time(packet, tmp_path):
+    from bookbuilder.imposition import impose
+
+    again = impose(packet.pdf, tmp_path / "again.pdf", "booklet")
+    assert again.read_bytes() == packet.booklet.read_bytes()
+
+
 def test_packet_epub_is_valid_and_holds_the_same_chapters(packet):
     code, report = epubcheck(packet.epub)
     assert code == 0, report[-2000:]
