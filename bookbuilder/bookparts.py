@@ -32,9 +32,7 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
-import json
 import logging
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,60 +236,54 @@ def later_chapters(todo: list) -> list[str]:
 
 
 class ChapterWorker:
-    """A child process (workers.py) laying out, into the cache, the later chapters of those
-    the cache does not hold (later_chapters), while this process lays out the earlier ones: a
-    cold build on two cores. A chapter it did not lay out (an error, a child gone) is laid
-    out here, which meets and reports the error."""
+    """A child process (children.py, workers.py) laying out, into the cache, the later chapters
+    of those the cache does not hold (later_chapters), while this process lays out the earlier
+    ones: a cold build on two cores. A chapter it did not lay out (an error, a child gone) is
+    laid out here, which meets and reports the error."""
 
-    def __init__(self, book_dir: Path | None, chapter_ids: list[str] = ()):
-        """``chapter_ids``: the chapters to lay out; none: the child reads the book meanwhile
-        and is told them by ``expect`` (started before this process has read the book)."""
+    def __init__(self, book: Book | None, chapter_ids: list[str] | None = None):
+        """``chapter_ids``: the chapters to lay out; None: told later by ``expect`` (a child
+        started as soon as the book is read, before this process knows what the cache holds)."""
         self.waiting: set[str] = set()
         self.child = None
-        if book_dir is not None and children.spare_cores(busy=True) >= 1:
-            self.child = subprocess.Popen(
-                children.command("chapters", str(book_dir), *chapter_ids), env=children.environment(),
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if book is not None and children.spare_cores(busy=True) >= 1:
+            from .workers import lay_out_chapters
+            children.prepare(book)
+            self.child = children.Child(lambda requests, answers: lay_out_chapters(book, requests, answers))
+            if chapter_ids is not None:
+                self.expect(chapter_ids)
 
     @classmethod
-    def early(cls, book_dir: Path, edition: Edition) -> "ChapterWorker":
-        """Started before the book is read, when the book's last parts are not all in the cache
-        (a first build, or a cleaned cache): its reading and this one's then go side by side."""
-        record = cache.read_json(_used_record(book_dir, edition))
+    def early(cls, book: Book, edition: Edition) -> "ChapterWorker":
+        """Started as soon as the book is read, when the book's last parts are not all in the
+        cache (a first build, or a cleaned cache): it lays out beside this process from then on."""
+        record = cache.read_json(_used_record(book.config.root, edition))
         warm = record and all(Path(f).exists() for f in record)
-        return cls(None if warm else book_dir)
+        return cls(None if warm else book)
 
     @classmethod
     def beside(cls, book: Book, todo: list) -> "ChapterWorker":
         later = later_chapters(todo)
-        return cls(book.config.root if later else None, later)
+        return cls(book if later else None, later)
 
     def expect(self, chapter_ids: list[str]) -> None:
-        """The chapters this process leaves to the child (told to one started early)."""
+        """The chapters this process leaves to the child (its first request)."""
         self.waiting = set(chapter_ids)
-        if self.child is not None and self.child.stdin is not None:
-            self._tell(chapter_ids)
+        if self.child is not None:
+            self.child.ask(chapter_ids)
 
     def also(self, division_id: str, page_map: PageMap) -> None:
         """One more division for the child to lay out alone, printing ``page_map``'s numbers."""
-        if self.child is None or self.child.stdin is None:
+        if self.child is None:
             return
         where = cache.path("layout", f"aside-{division_id}-{cache.key(page_map.page_of, page_map.folios)}.json")
         cache.write_json(where, {"page_of": page_map.page_of, "folios": page_map.folios})
         self.waiting.add(division_id)
-        self._tell({"division": division_id, "page_map": str(where)})
-
-    def _tell(self, what) -> None:
-        try:
-            self.child.stdin.write(json.dumps(what) + "\n")
-            self.child.stdin.flush()
-        except OSError:                         # it has ended: wait_for finds out
-            pass
+        self.child.ask({"division": division_id, "page_map": str(where)})
 
     def wait_for(self, chapter_id: str) -> None:
         while self.child is not None and chapter_id in self.waiting:
-            line = self.child.stdout.readline()
-            answer = json.loads(line) if line.strip() else {}
+            answer = self.child.answer()
             if "done" not in answer:            # it met an error or ended: the rest is done here
                 self.close()
                 break
@@ -299,15 +291,7 @@ class ChapterWorker:
 
     def close(self) -> None:
         if self.child is not None:
-            if self.child.poll() is None:
-                self.child.terminate()          # what it writes, it writes atomically
-            self.child.wait()
-            for stream in (self.child.stdin, self.child.stdout):
-                if stream is not None and not stream.closed:
-                    try:
-                        stream.close()
-                    except OSError:             # a pipe it left unread
-                        pass
+            self.child.close()
             self.child = None
 
     def __enter__(self):

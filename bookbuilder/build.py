@@ -38,29 +38,31 @@ def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = Fals
     book_formats = [f for f in BOOK_FORMATS if f in todo]
     stale_packets = [packets[u] for u in todo if u in packets]
     written: dict[str, list[Path]] = {}
-    with _progress(quiet) as progress, PacketWorkers(stale_packets, book_dir, out_dir / "packets",
-                                                      busy=bool(book_formats)) as workers:
+    with _progress(quiet) as progress:
         task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(stale_packets))
-        if book_formats:
-            write_book(book_dir, book_formats, out_dir, stamps, written,
-                       lambda fmt: progress.update(task, advance=1, description=f"write {fmt}"))
-        for edition, files in workers.results():
-            progress.update(task, advance=1, description=f"packet {edition.slug}")
-            written[PACKET + edition.slug] = files
-            stamps.record(PACKET + edition.slug, files)
+        book = _read(book_dir) if book_formats else None     # the children are forked with it
+        with PacketWorkers(stale_packets, book_dir, out_dir / "packets", book) as workers:
+            if book is not None:
+                write_book(book, book_formats, out_dir, stamps, written,
+                           lambda fmt: progress.update(task, advance=1, description=f"write {fmt}"))
+            for edition, files in workers.results():
+                progress.update(task, advance=1, description=f"packet {edition.slug}")
+                written[PACKET + edition.slug] = files
+                stamps.record(PACKET + edition.slug, files)
     return stamps.outputs(units, written)
 
 
-def write_book(book_dir: Path, formats: list[str], out_dir: Path, stamps: Stamps,
-               written: dict, say) -> None:
-    """The outputs of the whole book's model, in ``formats``' order, each stamped when written."""
+def _read(book_dir: Path):
     from .enrich import enrich
     from .manuscript import read_book
+    return enrich(read_book(book_dir))
 
+
+def write_book(book, formats: list[str], out_dir: Path, stamps: Stamps, written: dict, say) -> None:
+    """The outputs of the whole book's model, in ``formats``' order, each stamped when written."""
     # the print edition is made from the reader's PDF: this build's, or one of the same inputs
     reader_pdf = (stamps.up_to_date("pdf") or [None])[0]
-    with _chapter_worker(book_dir, formats, reader_pdf) as worker:
-        book = enrich(read_book(book_dir))
+    with _chapter_worker(book, formats, reader_pdf) as worker:
         for fmt in formats:
             say(fmt)
             written[fmt] = write_format(book, fmt, out_dir, reader_pdf, worker)
@@ -69,13 +71,13 @@ def write_book(book_dir: Path, formats: list[str], out_dir: Path, stamps: Stamps
                 reader_pdf = written[fmt][0]
 
 
-def _chapter_worker(book_dir: Path, formats: list[str], reader_pdf: Path | None):
-    """A child laying out chapters while this process reads the book, when the reader's PDF is
-    to be laid out and its parts are not in the cache (bookparts.ChapterWorker)."""
+def _chapter_worker(book, formats: list[str], reader_pdf: Path | None):
+    """A child laying out chapters beside this process, when the reader's PDF is to be laid out
+    and its parts are not in the cache (bookparts.ChapterWorker)."""
     if "pdf" not in formats and not ("print" in formats and reader_pdf is None):
         return contextlib.nullcontext()
     from .bookparts import ChapterWorker
-    return ChapterWorker.early(book_dir, reader_edition(load_config(book_dir)))
+    return ChapterWorker.early(book, reader_edition(book.config))
 
 
 def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:

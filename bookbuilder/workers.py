@@ -5,18 +5,13 @@ A packet reads its own model of its own chapters and writes its own files, so it
 nothing from the book's build: on a machine with a spare core it is built beside it. The
 child prints warnings the same way and answers with one JSON line a packet: the files
 written, or the BookError it met (file, line and hint and all).
-
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import TextIO
 
 from . import children, errors
 
@@ -28,18 +23,21 @@ class PacketWorkers:
     once, or here, one after the other, when no core is spare or a single packet has
     nothing to run beside."""
 
-    def __init__(self, editions, book_dir: Path, out_dir: Path, busy: bool):
+    def __init__(self, editions, book_dir: Path, out_dir: Path, book=None):
+        """``book``: the whole book's model, when this process builds the book too (busy)."""
         self.editions, self.book_dir, self.out_dir = list(editions), Path(book_dir), Path(out_dir)
+        busy = book is not None
         # niced (PACKET_NICENESS), they take what the book's build leaves of every core, and
         # all of them once it is done: as many as cores, not only the spare ones
         workers = min(children.spare_cores(busy=False), len(self.editions))
-        self.children: list[subprocess.Popen] = []
+        self.children: list[children.Child] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
+            children.prepare(book)
             for n in range(workers):
-                slugs = [e.slug for e in self.editions[n::workers]]
-                self.children.append(subprocess.Popen(
-                    children.command("packets", str(self.book_dir), str(self.out_dir), *slugs),
-                    env=children.environment(), stdout=subprocess.PIPE, text=True))
+                editions = self.editions[n::workers]
+                self.children.append(children.Child(
+                    lambda _requests, answers, mine=editions: build_packets(self.book_dir, mine, self.out_dir, answers),
+                    niceness=PACKET_NICENESS))
 
     def results(self):
         """(edition, files written) for each packet; raises the first error a packet met."""
@@ -49,7 +47,7 @@ class PacketWorkers:
             return
         by_slug = {e.slug: e for e in self.editions}
         for child in self.children:
-            for line in child.stdout:
+            for line in child.answers:
                 answer = json.loads(line)
                 if "error" in answer:
                     raise _error(answer["error"])
@@ -62,10 +60,7 @@ class PacketWorkers:
 
     def __exit__(self, *exc) -> None:
         for child in self.children:          # on an error here, packets not yet written are dropped
-            if child.poll() is None:
-                child.terminate()            # their files are written atomically: nothing half-made
-            child.wait()
-            child.stdout.close()
+            child.close()                    # their files are written atomically: nothing half-made
 
 
 def write_packet(book_dir: Path, edition, out_dir: Path) -> list[Path]:
@@ -80,77 +75,41 @@ def _error(found: dict) -> Exception:
     return kind(found["message"], found["file"], found["line"], found["hint"])
 
 
-def main(argv: list[str]) -> int:
-    """The child (children.py): ``packets BOOK OUT SLUG...`` or ``chapters BOOK [ID...]``."""
-    errors.report_warnings()
-    return chapters(argv[1:]) if argv[0] == "chapters" else packets(argv[1:])
-
-
-def chapters(argv: list[str]) -> int:
-    """Lay out divisions of the book alone into the cache (bookparts.ChapterWorker): the named
-    chapters, else those of a JSON list on stdin once the parent knows them; then each
-    division a later stdin line names with the page map to print. One JSON line on stdout
-    for each; on any error, say so and stop: the parent lays the rest out and reports it."""
+def lay_out_chapters(book, requests: TextIO, answers: TextIO) -> None:
+    """Lay out divisions of the book alone into the cache (bookparts.ChapterWorker): those of
+    the JSON list the first request holds, then each division a later request names with the
+    page map to print. One JSON line of answer for each; on any error, say so and stop: the
+    build lays the rest out and reports it."""
     from .bookparts import lay_out_chapter
-    from .enrich import enrich
-    from .manuscript import read_book
     from .pages import PageMap
 
-    answers, sys.stdout = sys.stdout, sys.stderr
+    def answer(what) -> None:
+        answers.write(json.dumps(what) + "\n")
+
     try:
-        with _quiet():                          # what reading the book finds, the parent says
-            book = enrich(read_book(Path(argv[0])))
-        for chapter_id in argv[1:] or json.loads(sys.stdin.readline() or "[]"):
+        for chapter_id in json.loads(requests.readline() or "[]"):
             lay_out_chapter(book, chapter_id)
-            print(json.dumps({"done": chapter_id}), file=answers, flush=True)
-        for line in sys.stdin:
+            answer({"done": chapter_id})
+        for line in requests:
             asked = json.loads(line)
             saved = json.loads(Path(asked["page_map"]).read_text(encoding="utf-8"))
             lay_out_chapter(book, asked["division"], page_map=PageMap(saved["page_of"], saved["folios"]))
-            print(json.dumps({"done": asked["division"]}), file=answers, flush=True)
-    except Exception as exc:                    # reported by the parent, which meets it again
-        print(json.dumps({"error": str(exc)}), file=answers, flush=True)
-    return 0
+            answer({"done": asked["division"]})
+    except Exception as exc:                    # reported by the build, which meets it again
+        answer({"error": str(exc)})
 
 
-@contextlib.contextmanager
-def _quiet():
-    """The builder's warnings left unsaid for the time of a ``with``."""
-    log = logging.getLogger("bookbuilder")
-    log.disabled = True
+def build_packets(book_dir: Path, editions: list, out_dir: Path, answers: TextIO) -> None:
+    """Build ``editions`` (packets of the book), one JSON line of answer each."""
+    def answer(what) -> None:
+        answers.write(json.dumps(what) + "\n")
+
     try:
-        yield
-    finally:
-        log.disabled = False
-
-
-def packets(argv: list[str]) -> int:
-    """Build the named packets of the book, one JSON line each on stdout."""
-    from .config import load_config
-    from .packets import declared_packets
-
-    answers, sys.stdout = sys.stdout, sys.stderr      # stdout carries the answers alone
-    # the book's own layout (and a cold build's chapter worker) come first: a packet takes
-    # the cores they leave, and all of one when it is the last thing to do
-    os.nice(PACKET_NICENESS)
-    book_dir, out_dir, slugs = Path(argv[0]), Path(argv[1]), argv[2:]
-    try:
-        packets = {e.slug: e for e in declared_packets(load_config(book_dir))}
-        for slug in slugs:
-            files = write_packet(book_dir, packets[slug], out_dir)
-            print(json.dumps({"slug": slug, "files": [str(f) for f in files]}), file=answers, flush=True)
+        for edition in editions:
+            files = write_packet(book_dir, edition, out_dir)
+            answer({"slug": edition.slug, "files": [str(f) for f in files]})
     except errors.BookError as exc:
-        print(json.dumps({"error": {"kind": type(exc).__name__, "message": exc.message, "line": exc.line,
-                                    "file": str(exc.file) if exc.file else None, "hint": exc.hint}}),
-              file=answers, flush=True)
-    except Exception as exc:        # a bug: the parent reports it as its own one-line internal error
-        print(json.dumps({"error": {"kind": type(exc).__name__, "message": str(exc), "bug": True}}),
-              file=answers, flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except KeyboardInterrupt:       # Ctrl-C reaches the whole process group: the parent says it
-        sys.exit(130)
+        answer({"error": {"kind": type(exc).__name__, "message": exc.message, "line": exc.line,
+                          "file": str(exc.file) if exc.file else None, "hint": exc.hint}})
+    except Exception as exc:        # a bug: the build reports it as its own one-line internal error
+        answer({"error": {"kind": type(exc).__name__, "message": str(exc), "bug": True}})

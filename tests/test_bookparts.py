@@ -263,20 +263,38 @@ def test_a_cold_build_lays_later_chapters_out_in_a_child_with_the_same_bytes(tmp
 def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatch):
     """A child that fails (it answers an error and ends) leaves its chapters to this process:
     the book is whole, every chapter laid out here."""
-    import sys
-
-    from bookbuilder import bookparts, cache, children
+    from bookbuilder import bookparts, cache, workers
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
-    failing = [sys.executable, "-c", "import json; print(json.dumps({'error': 'a bug'}))"]
-    monkeypatch.setattr(children, "command", lambda *args: failing)
+    # the forked child runs this process's code: here, a bug met at once
+    monkeypatch.setattr(workers, "lay_out_chapters",
+                        lambda book, requests, answers: answers.write('{"error": "a bug"}\n'))
     laid_out = _laid_out_here(monkeypatch)
     (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
     assert {"ch-01", "ch-02", "ch-03", "ch-04"} <= {i for ids in laid_out for i in ids}
     with pdfplumber.open(pdf) as doc:
         assert any("Paragraph 1 of chapter 4" in (p.extract_text() or "") for p in doc.pages)
+
+
+def test_a_child_that_dies_leaves_its_chapters_here(tmp_path, monkeypatch):
+    """A child killed mid-way (out of memory, a signal) answers nothing more: the build does
+    not wait for it, and lays its chapters out itself."""
+    import os
+    import signal
+
+    from bookbuilder import bookparts, cache, workers
+
+    book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
+    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    monkeypatch.setattr(workers, "lay_out_chapters",
+                        lambda book, requests, answers: os.kill(os.getpid(), signal.SIGKILL))
+    (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
+    with pdfplumber.open(pdf) as doc:
+        text = " ".join(p.extract_text() or "" for p in doc.pages)
+    assert all(f"Paragraph 1 of chapter {n}" in text for n in range(1, 5))
 
 
 def test_the_index_laid_out_by_the_worker_is_used_when_it_prints_the_whole_book_s_numbers(tmp_path, monkeypatch):
@@ -295,7 +313,7 @@ def test_the_index_laid_out_by_the_worker_is_used_when_it_prints_the_whole_book_
         assert re.search(r"Zanzibar, \d+, \d+", doc.pages[-1].extract_text() or "")
 
 
-def test_a_warning_met_reading_the_book_is_said_once_though_a_worker_reads_it_too(tmp_path):
+def test_a_warning_met_reading_the_book_is_said_once_with_a_worker_beside(tmp_path):
     from conftest import run_cli
 
     book_dir = make_book(tmp_path, chapters=5, paragraphs=3)
