@@ -32,9 +32,11 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -247,7 +249,6 @@ class ChapterWorker:
         self.waiting: set[str] = set()
         self.child = None
         if book is not None and children.spare_cores(busy=True) >= 1:
-            from .workers import lay_out_chapters
             children.prepare(book)
             self.child = children.Child(lambda requests, answers: lay_out_chapters(book, requests, answers))
             if chapter_ids is not None:
@@ -299,6 +300,27 @@ class ChapterWorker:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def lay_out_chapters(book: Book, requests: TextIO, answers: TextIO) -> None:
+    """Lay out divisions of the book alone into the cache (ChapterWorker): those of
+    the JSON list the first request holds, then each division a later request names with the
+    page map to print. One JSON line of answer for each; on any error, say so and stop: the
+    build lays the rest out and reports it."""
+    def answer(what) -> None:
+        answers.write(json.dumps(what) + "\n")
+
+    try:
+        for chapter_id in json.loads(requests.readline() or "[]"):
+            lay_out_chapter(book, chapter_id)
+            answer({"done": chapter_id})
+        for line in requests:
+            asked = json.loads(line)
+            saved = json.loads(Path(asked["page_map"]).read_text(encoding="utf-8"))
+            lay_out_chapter(book, asked["division"], page_map=PageMap(saved["page_of"], saved["folios"]))
+            answer({"done": asked["division"]})
+    except Exception as exc:                    # reported by the build, which meets it again
+        answer({"error": str(exc)})
 
 
 def _folio_sheet(book: Book, edition: Edition, count: int) -> Path | None:

@@ -75,30 +75,6 @@ def _error(found: dict) -> Exception:
     return kind(found["message"], found["file"], found["line"], found["hint"])
 
 
-def lay_out_chapters(book, requests: TextIO, answers: TextIO) -> None:
-    """Lay out divisions of the book alone into the cache (bookparts.ChapterWorker): those of
-    the JSON list the first request holds, then each division a later request names with the
-    page map to print. One JSON line of answer for each; on any error, say so and stop: the
-    build lays the rest out and reports it."""
-    from .bookparts import lay_out_chapter
-    from .pages import PageMap
-
-    def answer(what) -> None:
-        answers.write(json.dumps(what) + "\n")
-
-    try:
-        for chapter_id in json.loads(requests.readline() or "[]"):
-            lay_out_chapter(book, chapter_id)
-            answer({"done": chapter_id})
-        for line in requests:
-            asked = json.loads(line)
-            saved = json.loads(Path(asked["page_map"]).read_text(encoding="utf-8"))
-            lay_out_chapter(book, asked["division"], page_map=PageMap(saved["page_of"], saved["folios"]))
-            answer({"done": asked["division"]})
-    except Exception as exc:                    # reported by the build, which meets it again
-        answer({"error": str(exc)})
-
-
 def build_packets(book_dir: Path, editions: list, out_dir: Path, answers: TextIO) -> None:
     """Build ``editions`` (packets of the book), one JSON line of answer each."""
     def answer(what) -> None:

@@ -263,13 +263,13 @@ def test_a_cold_build_lays_later_chapters_out_in_a_child_with_the_same_bytes(tmp
 def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatch):
     """A child that fails (it answers an error and ends) leaves its chapters to this process:
     the book is whole, every chapter laid out here."""
-    from bookbuilder import bookparts, cache, workers
+    from bookbuilder import bookparts, cache
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
     # the forked child runs this process's code: here, a bug met at once
-    monkeypatch.setattr(workers, "lay_out_chapters",
+    monkeypatch.setattr(bookparts, "lay_out_chapters",
                         lambda book, requests, answers: answers.write('{"error": "a bug"}\n'))
     laid_out = _laid_out_here(monkeypatch)
     (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
@@ -284,12 +284,12 @@ def test_a_child_that_dies_leaves_its_chapters_here(tmp_path, monkeypatch):
     import os
     import signal
 
-    from bookbuilder import bookparts, cache, workers
+    from bookbuilder import bookparts, cache
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
-    monkeypatch.setattr(workers, "lay_out_chapters",
+    monkeypatch.setattr(bookparts, "lay_out_chapters",
                         lambda book, requests, answers: os.kill(os.getpid(), signal.SIGKILL))
     (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
     with pdfplumber.open(pdf) as doc:
