@@ -68,7 +68,8 @@ def write_cover(book: Book, target: Path, print_pdf: Path) -> Path:
         g=g, ink=INK, prepress=print_profile.stylesheet_context(), fonts=_fonts())
     source = environment().get_template("cover/wrap.html.j2").render(
         g=g, css=Markup(css), blurb=blurb(book), **common_context(book))
-    document = render(source, book.config.root)     # the restricted fetcher, as for the book
+    # the restricted fetcher, as for the book; its own style sheet, for its colour profile
+    document = render(source, book.config.root, shared_styles=False)
     meta = book.config
     prepress.pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
                          ids.xmp_instance_id(meta.identifier, EDITION, document.metadata.modified or ""))

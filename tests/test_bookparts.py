@@ -345,3 +345,25 @@ def test_two_builds_of_one_book_take_turns(tmp_path, monkeypatch):
         assert not done.wait(6), "the other build did not wait for its turn"
     other.join(120)
     assert done.is_set()
+
+
+def test_style_sheets_parsed_once_lay_out_what_the_document_s_own_do(tmp_path, monkeypatch):
+    """pdf.render gives WeasyPrint the print HTML's style sheets parsed once a process (user
+    style sheets, one font set-up): a small book with notes, an index and folios laid out so
+    twice, and with the sheets left in the document, draws the same pages. Notices a
+    WeasyPrint release that treats the two differently."""
+    from bookbuilder import cache
+    from bookbuilder.pdf import render
+    from bookbuilder.render import print_html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    book = enrich(read_book(_indexed_book(tmp_path)))
+    source = print_html(book)
+    drawn = []
+    for shared in (True, True, False):
+        target = tmp_path / f"{len(drawn)}.pdf"
+        render(source, book.config.root, shared_styles=shared).write_pdf(target)
+        drawn.append(pixels(target))
+    assert len(drawn[0]) > 3
+    assert drawn[0] == drawn[1] == drawn[2]
