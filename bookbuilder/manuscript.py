@@ -71,7 +71,13 @@ def markdown_snippets(texts: list[str]) -> list[str]:
     if not texts:
         return []
     source = "\n\n".join(f"::: {{#snippet-{i}}}\n{text}\n:::" for i, text in enumerate(texts))
-    converted = pypandoc.convert_text(source, "html5", format=PANDOC_FROM, extra_args=["--wrap=none"])
+    # remembered by the text, as a manuscript file's HTML is: a rebuild need not wait for Pandoc
+    remembered = cache.path("pandoc", f"snippets-{cache.key(source, PANDOC_FROM, length=24)}.html")
+    if remembered.exists():
+        converted = remembered.read_text(encoding="utf-8")
+    else:
+        converted = pypandoc.convert_text(source, "html5", format=PANDOC_FROM, extra_args=["--wrap=none"])
+        cache.write_text(remembered, converted)
     tree = html.fragment_fromstring(converted, create_parent="div")
     result = []
     for i in range(len(texts)):
