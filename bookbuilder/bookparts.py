@@ -1,4 +1,4 @@
-"""The reader's PDF, laid out part by part and joined.
+"""An edition's PDF (the reader's, a course packet's), laid out part by part and joined.
 
 The book is laid out in parts: the opening (half-title, title page, imprint, contents and
 the front matter), each chapter, and each back matter division. Every chapter and back
@@ -24,6 +24,10 @@ register's and index's locators) come from the page map composed of the parts
 bibliography), then the opening and the generated back matter, again until the numbers
 each prints are those of the join. On a cold build a child process (ChapterWorker) lays out
 the later chapters and the index beside this one.
+
+A course packet's chapters follow each other on the next page, whichever side it is: its
+parts are laid out in order, each on the side it follows on (``Part.side``), and the folio
+sheet starts on the side of folio 1 (a verso, after the packet's cover).
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class Part:
     opening: bool = False               # holds the half-title, title page, imprint and contents
     first_folio: int | None = None      # the page counter on its first page; None: folios set apart
     roman: bool = False                 # numbered in roman (the opening and the front matter)
+    side: str = "right"                 # of its first page: "left" when it follows a part on a recto
 
 
 @dataclass
@@ -102,7 +107,8 @@ def write_book_pdf(book: Book, target: Path, edition: Edition, worker: "ChapterW
     let go of parts the other is about to join."""
     with book_turn(book.config.root, edition):
         laid = lay_out_book(book, edition, worker)
-        sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1)
+        sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1,
+                             _side_of_first_folio(laid.folios_over))
         pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
                      overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
         pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
@@ -150,6 +156,8 @@ def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = 
     the back matter from the manuscript (a bibliography). Then the opening and the generated
     back matter (glossary, register, index), each laid out with the page map of what comes
     before it, again until each prints the numbers of the whole book."""
+    if not edition.openers_on_rectos:
+        return _lay_out_in_order(book, edition)
     body = [d for d in book.divisions if d.kind == "chapter" or (d.kind == "back" and not d.generated)]
     cached = _found(book, body, edition)
     todo = [d for d in body if d.id not in cached]
@@ -196,6 +204,30 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
                                                           "folios": laid.page_map.folios})
             return laid
         guess, aside = laid.page_map, None
+    raise RenderError("the page numbers of the contents and back matter do not settle",
+                      hint=f"they changed in each of {MAX_ROUNDS} layouts")
+
+
+def _lay_out_in_order(book: Book, edition: Edition) -> LaidBook:
+    """An edition whose divisions follow each other on the next page (a course packet): the
+    side a part opens on depends on the pages before it, so the parts are laid out in order,
+    each on its side (kept in the cache by side and HTML), the generated back matter with the
+    page map of what precedes it; then the opening again, until the numbers its contents print
+    are those of the whole (a packet's opening is a page: its numbers do not move the rest)."""
+    guess = _last_map(book, edition) or PageMap.empty()
+    for _ in range(MAX_ROUNDS):
+        parts = [_lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition)]
+        for division in book.divisions:
+            side = "right" if sum(p.pages for p in parts) % 2 == 0 else "left"
+            page_map = _compose(parts, tail=guess, rectos=False).page_map if division.generated else PageMap.empty()
+            parts.append(_lay_out(book, Part(division.id, (division.id,), side=side), page_map, edition))
+        laid = _compose(parts, rectos=False)
+        numbered = [parts[0]] + [p for p, d in zip(parts[1:], book.divisions) if d.generated]
+        if all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
+            cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
+                                                          "folios": laid.page_map.folios})
+            return laid
+        guess = laid.page_map
     raise RenderError("the page numbers of the contents and back matter do not settle",
                       hint=f"they changed in each of {MAX_ROUNDS} layouts")
 
@@ -323,19 +355,31 @@ def lay_out_chapters(book: Book, requests: TextIO, answers: TextIO) -> None:
         answer({"error": str(exc)})
 
 
-def _folio_sheet(book: Book, edition: Edition, count: int) -> Path | None:
-    """The chapters' folios 1 to ``count``, one a page, laid out and kept by their HTML."""
+def _folio_sheet(book: Book, edition: Edition, count: int, first_side: str = "right") -> Path | None:
+    """The chapters' folios 1 to ``count``, one a page, the first on ``first_side`` (each on
+    the side of the page it is laid over), laid out and kept by their HTML."""
     from .pdf import render
 
     if not count:
         return None
     source = environment().get_template("print/folios.html.j2").render(
-        css=Markup(print_stylesheet(book, edition)), first=1, count=count, meta=book.config)
+        css=Markup(print_stylesheet(book, edition)), first=1, count=count, meta=book.config,
+        first_side=first_side)
     target = cache.path("parts", f"folios-{cache.key(VERSION, source, length=24)}.pdf")
     if not target.exists():
         with cache.atomic_path(target) as tmp:
             render(source, book.config.root).write_pdf(tmp, pdf_identifier=book.config.identifier.encode())
     return target
+
+
+def _side_of_first_folio(folios_over: dict[int, int]) -> str:
+    """The side of the page folio 1 is laid over: a recto in a book, whose chapters open on
+    rectos, a verso in a packet, whose first chapter follows its cover."""
+    sides = {(page - at) % 2 for page, at in folios_over.items()}
+    if len(sides) > 1:
+        raise RenderError("the folios laid apart do not keep to one side of the page",
+                          hint="a bookbuilder bug: parts must open on the side they were laid out on")
+    return "left" if sides == {1} else "right"
 
 
 def _alone(book: Book, part: Part) -> Book:
@@ -353,10 +397,11 @@ def _last_pages(book: Book, edition: Edition) -> Path:
     return cache.path("layout", f"last-parts-{cache.key(VERSION, str(book.config.root), edition.slug, length=20)}.json")
 
 
-def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidBook:
-    """The parts in order, a blank page before any that would open on a verso, and the page
-    map, page markers and folio overlays of the whole; ``tail``: a page map whose pages past
-    these parts stand for the parts not laid out yet."""
+def _compose(parts: list[LaidPart | None], tail: PageMap | None = None, rectos: bool = True) -> LaidBook:
+    """The parts in order, a blank page before any that would open on a verso (``rectos``;
+    else each follows on the next page, laid out on its side), and the page map, page markers
+    and folio overlays of the whole; ``tail``: a page map whose pages past these parts stand
+    for the parts not laid out yet."""
     laid: list[LaidPart | None] = []
     page_of: dict[str, int] = {}
     folios: list[str] = []
@@ -366,7 +411,7 @@ def _compose(parts: list[LaidPart | None], tail: PageMap | None = None) -> LaidB
         if part is None:
             continue
         blank = None
-        if len(folios) % 2:
+        if rectos and len(folios) % 2:
             laid.append(None)
             blank = _blank_folio(folios)
             folios.append(blank)

@@ -71,6 +71,12 @@ class Edition:
         return self.variant == PRINT
 
     @property
+    def openers_on_rectos(self) -> bool:
+        """A book's chapters and back matter open on a recto, after a blank verso when need
+        be; a packet's follow on the next page (it is printed to be read, not bound)."""
+        return self.variant != PACKET
+
+    @property
     def own_page_numbers(self) -> bool:
         """A packet counts its pages from 1; the chapters keep the book's numbers."""
         return self.variant == PACKET

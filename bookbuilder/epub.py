@@ -10,7 +10,7 @@ from ebooklib import epub
 
 from .accessibility import describe
 from .cover import draw_cover
-from .editions import READER, Edition, reader_edition
+from .editions import Edition, reader_edition
 from .fetcher import read_allowed
 from .imagefiles import expand_images, image_files, media_type
 from .model import Book, inner_xhtml
@@ -146,17 +146,13 @@ class _Writer(epub.EpubWriter):
 
 
 def edition_pages(book: Book, edition: Edition) -> PageList:
-    """The page list of the edition's PDF: cached, or from a layout as its PDF is laid out
-    (the book's in parts, a packet's whole; WeasyPrint imported only then)."""
+    """The page list of the edition's PDF: cached, or from its parts as its PDF is laid out
+    (bookparts.py; WeasyPrint imported only then)."""
     source = pagelist.edition_name(book, edition)
 
     def lay_out() -> PageList:
-        if edition.variant == READER:
-            from .bookparts import lay_out_book
-            return PageList(source, tuple(lay_out_book(book, edition).markers))
-        from .pdf import final_layout
-        document, _, printed = final_layout(book, edition)
-        return pagelist.from_layout(book, document, printed.folios, source)
+        from .bookparts import lay_out_book
+        return PageList(source, tuple(lay_out_book(book, edition).markers))
 
     return page_list(book, source, unmoved_print_html(book, edition), lay_out)
 

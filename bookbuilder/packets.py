@@ -108,14 +108,15 @@ def ad_hoc_packet(config: BookConfig, chapters: str, title: str, course: str = "
 
 def write_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
     """The packet's PDF, its impositions and its EPUB, in ``out_dir``."""
+    from .bookparts import write_book_pdf
     from .enrich import enrich
     from .epub import write_epub
     from .imposition import impose
     from .manuscript import read_book
-    from .pdf import write_pdf
 
     book = enrich(read_book(book_dir, edition.selection))
-    pdf = write_pdf(book, out_dir / f"{edition.slug}.pdf", edition)
+    # laid out in parts, each kept in the cache: after an edit, its chapter alone is laid out
+    pdf = write_book_pdf(book, out_dir / f"{edition.slug}.pdf", edition)
     outputs = [pdf]
     for kind in edition.packet.impose:
         outputs.append(impose(pdf, out_dir / f"{edition.slug}-{kind}.pdf", kind))

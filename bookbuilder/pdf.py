@@ -1,5 +1,9 @@
 """Lay out the print HTML with WeasyPrint and write the PDF.
 
+Every edition's PDF is laid out in parts (bookparts.py) with ``render`` and written with
+``write_tagged``, both here. The rest of this module lays an edition out whole, at once:
+what the tests check the joined parts against, and what the benchmark's floor renders.
+
 The back matter prints page numbers only a layout can give. On a first build, drafts
 (the body without the generated back matter) tell where every marked word landed
 (pages.PageMap) and which repairs the body needs; a second layout prints the page
@@ -243,8 +247,8 @@ def misplaced_notes(book: Book, page_map: PageMap) -> list[str]:
 
 
 def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
-    """Lay an edition out whole and write it tagged: a course packet's PDF. (The book's own
-    PDF is laid out in parts: bookparts.py.)"""
+    """Lay an edition out whole and write it tagged: what its PDF joined from parts
+    (bookparts.py) must be."""
     edition = edition or reader_edition(book.config)
     document, _, printed = final_layout(book, edition)
     # the EPUB's page numbers follow this edition's pages: read them now, for free

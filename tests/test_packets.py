@@ -180,3 +180,72 @@ def test_packets_built_by_workers_and_stamped_by_their_own_chapters(tmp_path):
     assert broken.returncode == 3, broken.stderr                 # ManuscriptError's exit code
     assert lines == [f"{chapter}:1: error: text before the title heading (the '# Title' line must come first)"]
     assert second.read_bytes() == good                           # the last good packet is still there
+
+
+def _packet_book(tmp_path) -> Path:
+    """A small book with an index and a note, and a packet of its chapters 1 and 2 (the
+    first opens on the verso after the cover, the second on the next page, a recto)."""
+    from test_freshness import _indexed_book
+
+    book = _indexed_book(tmp_path)
+    chapter = book / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "More text.", "More text.[^n]\n\n[^n]: A note at the foot of the page.\n"), encoding="utf-8")
+    config = book / "book.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + (
+        "packets:\n- id: pair\n  title: A Pair of Chapters\n  chapters: 1-2\n"), encoding="utf-8")
+    return book
+
+
+def _packet_of(book_dir: Path, out: Path) -> Path:
+    from bookbuilder.packets import declared_packets, write_packet
+
+    (edition,) = declared_packets(load_config(book_dir))
+    return write_packet(book_dir, edition, out)[0]
+
+
+def test_a_packet_joined_from_its_parts_is_its_whole_layout(tmp_path, monkeypatch):
+    """A packet's PDF is joined from parts laid out alone, each on the side of the page it
+    follows on: the same pages, text, links, bookmarks and structure as WeasyPrint's own PDF
+    of the packet laid out at once."""
+    from bookbuilder import cache
+    from bookbuilder.packets import declared_packets
+    from bookbuilder.pdf import final_layout, write_tagged
+    from test_bookparts import pdf_facts, pixels, structure_problems
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    book_dir = _packet_book(tmp_path)
+    joined = _packet_of(book_dir, tmp_path / "out")
+    (edition,) = declared_packets(load_config(book_dir))
+    model = enrich(read_book(book_dir, edition.selection))
+    document, _, _ = final_layout(model, edition)
+    whole = write_tagged(model, document, tmp_path / "whole.pdf")
+    parts, one = pdf_facts(joined), pdf_facts(whole)
+    openers = [i for i, text in enumerate(parts["texts"]) if text.startswith("Chapter ")]
+    assert {i % 2 for i in openers} == {0, 1}, openers      # a chapter on each side
+    assert parts["texts"] == one["texts"]
+    assert pixels(joined) == pixels(whole)          # the folios laid over each side's pages too
+    assert parts["links"] == one["links"]
+    assert parts["bookmarks"] == one["bookmarks"]
+    assert parts["structure"] == one["structure"]
+    assert structure_problems(joined) == []
+
+
+def test_an_edit_in_a_packet_lays_out_its_chapter_alone(tmp_path, monkeypatch):
+    from bookbuilder import cache
+    from test_bookparts import _laid_out_here
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
+    monkeypatch.setattr(cache, "_override", (tmp_path / "warm").resolve())
+    book_dir = _packet_book(tmp_path)
+    _packet_of(book_dir, tmp_path / "out")
+    chapter = book_dir / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "Paragraph 1 of chapter 2.", "Paragraph 1 of chapter 2, edited."), encoding="utf-8")
+    laid_out = _laid_out_here(monkeypatch)
+    warm = _packet_of(book_dir, tmp_path / "out")
+    assert laid_out == [["ch-02"]], laid_out
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cold").resolve())
+    cold = _packet_of(book_dir, tmp_path / "out-cold")
+    assert warm.read_bytes() == cold.read_bytes()
