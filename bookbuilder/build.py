@@ -41,7 +41,7 @@ def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = Fals
     with _progress(quiet) as progress:
         task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(stale_packets))
         book = _read(book_dir) if book_formats else None     # the children are forked with it
-        with PacketWorkers(stale_packets, book_dir, out_dir / "packets", book) as workers:
+        with PacketWorkers(stale_packets, book_dir, out_dir / "packets", busy=book is not None) as workers:
             if book is not None:
                 write_book(book, book_formats, out_dir, stamps, written,
                            lambda fmt: progress.update(task, advance=1, description=f"write {fmt}"))

@@ -23,16 +23,15 @@ class PacketWorkers:
     once, or here, one after the other, when no core is spare or a single packet has
     nothing to run beside."""
 
-    def __init__(self, editions, book_dir: Path, out_dir: Path, book=None):
-        """``book``: the whole book's model, when this process builds the book too (busy)."""
+    def __init__(self, editions, book_dir: Path, out_dir: Path, busy: bool):
+        """``busy``: this process builds the book meanwhile."""
         self.editions, self.book_dir, self.out_dir = list(editions), Path(book_dir), Path(out_dir)
-        busy = book is not None
         # niced (PACKET_NICENESS), they take what the book's build leaves of every core, and
         # all of them once it is done: as many as cores, not only the spare ones
         workers = min(children.spare_cores(busy=False), len(self.editions))
         self.children: list[children.Child] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
-            children.prepare(book)
+            children.prepare()      # WeasyPrint; the book's charts are drawn after, as they read their chapters
             for n in range(workers):
                 editions = self.editions[n::workers]
                 self.children.append(children.Child(
