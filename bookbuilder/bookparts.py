@@ -159,14 +159,17 @@ def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = 
     if not edition.openers_on_rectos:
         return _lay_out_in_order(book, edition)
     body = [d for d in book.divisions if d.kind == "chapter" or (d.kind == "back" and not d.generated)]
-    cached = _found(book, body, edition)
+    cached, looked_up = _found(book, body, edition)
     todo = [d for d in body if d.id not in cached]
     laid_body = {}
     with worker or ChapterWorker.beside(book, todo) as worker:
-        worker.expect(later_chapters(todo))
+        apart = later_chapters(todo)
+        worker.expect(apart)
         for division in body:
             worker.wait_for(division.id)        # it lays the part out into the cache, or gives up
-            laid_body[division.id] = cached.get(division.id) or lay_out_chapter(book, division.id, edition)
+            # a part the worker laid out is keyed by the repairs it found: looked up again
+            laid_body[division.id] = cached.get(division.id) or lay_out_chapter(
+                book, division.id, edition, looked_up=None if division.id in apart else looked_up.get(division.id))
         return _numbered(book, edition, laid_body, worker)
 
 
@@ -239,21 +242,25 @@ def _generated_size(book: Book, division) -> int:
 
 
 def lay_out_chapter(book: Book, division_id: str, edition: Edition | None = None,
-                    page_map: PageMap | None = None) -> LaidPart:
+                    page_map: PageMap | None = None, looked_up: tuple | None = None) -> LaidPart:
     """One division alone (a chapter, or the back matter's), from the cache or laid out into
-    it (also what a chapter worker does); ``page_map``: the page numbers it prints."""
+    it (also what a chapter worker does); ``page_map``: the page numbers it prints;
+    ``looked_up``: what ``_found`` found of it."""
     edition = edition or reader_edition(book.config)
-    return _lay_out(book, Part(division_id, (division_id,)), page_map or PageMap.empty(), edition)
+    return _lay_out(book, Part(division_id, (division_id,)), page_map or PageMap.empty(), edition, looked_up)
 
 
-def _found(book: Book, divisions: list, edition: Edition) -> dict[str, LaidPart]:
-    """Those of the divisions whose parts the cache holds."""
-    found = {}
+def _found(book: Book, divisions: list, edition: Edition) -> tuple[dict[str, LaidPart], dict[str, tuple]]:
+    """Those of the divisions whose parts the cache holds, and what was looked up of the
+    others (``_lookup``), so that laying them out need not make their HTML again."""
+    found, looked_up = {}, {}
     for division in divisions:
-        hit = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)[0]
+        hit, known, moves, source = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)
         if hit:
             found[division.id] = hit
-    return found
+        else:
+            looked_up[division.id] = (known, moves, source)
+    return found, looked_up
 
 
 def later_chapters(todo: list) -> list[str]:
@@ -468,13 +475,19 @@ def _foreign_links(source: str) -> str:
     return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> LaidPart:
+def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
+             looked_up: tuple | None = None) -> LaidPart:
     """The part from the cache when its print HTML was laid out before; else laid out until it
-    needs no further repair, written as a tagged PDF and kept."""
+    needs no further repair, written as a tagged PDF and kept. ``looked_up``: (repairs,
+    moves, HTML) of an earlier ``_lookup`` of the part with the same page map."""
     from .pdf import page_map_of, write_tagged
 
     alone = _alone(book, part)
-    hit, (known, moves) = _lookup(book, part, page_map, edition)
+    if looked_up is None:
+        hit, known, moves, _ = _lookup(book, part, page_map, edition)
+    else:                       # a worker may have laid it out since
+        known, moves, source = looked_up
+        hit = _cached(part, source)
     if hit:
         return hit
     document, source = _settle(book, part, page_map, edition, known, moves)
@@ -493,12 +506,13 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition) -> Lai
 
 
 def _lookup(book: Book, part: Part, page_map: PageMap, edition: Edition):
-    """(the part from the cache or None, (its remembered repairs, their moves, applied))."""
+    """(the part from the cache or None, its remembered repairs, their moves (applied), its HTML)."""
     alone = _alone(book, part)
     known = repairs.recall(alone, edition)
     moves = placement.Moves(alone, known.figures, known.respaced)
     moves.restore()
-    return _cached(part, _html(book, part, page_map, edition, notes=frozenset(known.notes))), (known, moves)
+    source = _html(book, part, page_map, edition, notes=frozenset(known.notes))
+    return _cached(part, source), known, moves, source
 
 
 def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: repairs.Repairs,

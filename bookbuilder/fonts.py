@@ -8,6 +8,7 @@ where fontTools' took two seconds) and cached by a hash of the source file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,8 @@ def variable_font(family_index: int = 0, italic: bool = False) -> Path:
 
 
 def static_instance(path: Path, weight: int) -> Path:
-    digest = cache.file_digest(path)
+    status = path.stat()
+    digest = _font_digest(path, status.st_size, status.st_mtime_ns)
     target = cache.path("fonts", f"{path.stem.split('[')[0]}-{weight}-{digest}-hb.ttf")
     if not target.exists():
         import uharfbuzz as hb
@@ -79,3 +81,11 @@ def static_instance(path: Path, weight: int) -> Path:
         wanted.pin_axis_location(face, "wght", weight)
         cache.write_bytes(target, bytes(hb.subset(face, wanted).blob.data))
     return target
+
+
+@functools.lru_cache(maxsize=None)
+def _font_digest(path: Path, size: int, mtime_ns: int) -> str:
+    """A font file's digest, once a process while the file is unchanged: the @font-face rules
+    are asked for by every layout's style sheet (hashing the variable fonts each time cost
+    about 0.1 s a packet)."""
+    return cache.file_digest(path)
