@@ -107,6 +107,7 @@ def write_book_pdf(book: Book, target: Path, edition: Edition, worker: "ChapterW
     let go of parts the other is about to join."""
     with book_turn(book.config.root, edition):
         laid = lay_out_book(book, edition, worker)
+        _say_misplaced_notes(book, laid)
         sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1,
                              _side_of_first_folio(laid.folios_over))
         pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
@@ -115,6 +116,18 @@ def write_book_pdf(book: Book, target: Path, edition: Edition, worker: "ChapterW
                        unmoved_print_html(book, edition))
         _keep_only(book, edition, [f for p in laid.parts if p for f in _files(p.part, p.source)] + [sheet])
     return target
+
+
+def _say_misplaced_notes(book: Book, laid: LaidBook) -> None:
+    """A warning for each note still on another page than its call, with the folios the
+    reader sees (a part laid out alone knows only its own pages), on every build that joins
+    the part: one from the cache, or laid out by the worker, too."""
+    from .pdf import misplaced
+
+    for part in laid.parts:
+        if part is not None:
+            for _, problem in misplaced(_alone(book, part.part), PageMap(part.page_of, part.folios)):
+                log.warning(problem)
 
 
 @contextlib.contextmanager
@@ -544,19 +557,8 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
         known.notes |= apart
         laid = None             # let the layout go before the next
         memory.collect()
-    for _, problem in misplaced(alone, _labelled(part, page_map_of(alone, laid.document))):
-        log.warning(problem)
     repairs.remember(alone, known, edition)
     return laid.document, source()
-
-
-def _labelled(part: Part, local: PageMap) -> PageMap:
-    """A part's page map with the folios a reader is told of: a chapter's stand apart from
-    its layout, so its pages are counted from its opening."""
-    count = len(local.folios)
-    if part.first_folio is None:
-        return PageMap(local.page_of, [f"{i + 1} counted from its opening" for i in range(count)])
-    return PageMap(local.page_of, _numbers(part, part.first_folio, count))
 
 
 @dataclass

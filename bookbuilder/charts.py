@@ -19,21 +19,31 @@ STYLE_VERSION = "2"            # bump when the drawing code changes, to refresh 
 WIDTH_IN, HEIGHT_IN = 4.4, 2.7
 
 
+TEXTS = {"text": "print", "path": "epub"}     # how labels are drawn -> the output they are for
+
+
 def draw(figure: Figure, text: str = "text") -> Path:
     """The figure's SVG, from the cache when its data and style are unchanged.
 
     ``text="text"`` keeps labels as text (print: WeasyPrint sets them in the book's
     @font-face fonts, and they can be searched); ``"path"`` turns them into outlines
-    (EPUB: a reading system may lack the font).
+    (EPUB: a reading system may lack the font). Drawing one draws both: the figure and its
+    layout are made once, and only saved twice.
     """
+    targets = {way: _target(figure, way) for way in TEXTS}
+    if not targets[text].exists():
+        for way, svg in _render_svgs(figure).items():
+            cache.write_text(targets[way], svg)
+    return targets[text]
+
+
+def _target(figure: Figure, text: str) -> Path:
     digest = cache.key(figure.chart, WIDTH_IN, HEIGHT_IN, STYLE_VERSION, text, length=12)
-    target = cache.path("print" if text == "text" else "epub", FIGURES_DIR, f"{figure.id}-{digest}.svg")
-    if not target.exists():
-        cache.write_text(target, _render_svg(figure, text))
-    return target
+    return cache.path(TEXTS[text], FIGURES_DIR, f"{figure.id}-{digest}.svg")
 
 
-def _render_svg(figure: Figure, text: str) -> str:
+def _render_svgs(figure: Figure) -> dict[str, str]:
+    """The figure's SVG for each way of drawing its labels (TEXTS)."""
     import io
 
     import matplotlib
@@ -41,17 +51,20 @@ def _render_svg(figure: Figure, text: str) -> str:
     import matplotlib.pyplot as plt
 
     _use_book_font(plt)
-    plt.rcParams["svg.fonttype"] = "none" if text == "text" else "path"
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN))
     DRAWERS[figure.chart["kind"]](ax, figure.chart)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout(pad=0.4)
-    out = io.StringIO()
-    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    drawn = {}
+    for way in TEXTS:
+        plt.rcParams["svg.fonttype"] = "none" if way == "text" else "path"   # read as it saves
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        # EPUB wants no external DTD in SVG documents
+        drawn[way] = re.sub(r"<!DOCTYPE[^>]*>\s*", "", out.getvalue())
     plt.close(fig)
-    # EPUB wants no external DTD in SVG documents
-    return re.sub(r"<!DOCTYPE[^>]*>\s*", "", out.getvalue())
+    return drawn
 
 
 def _use_book_font(plt) -> None:

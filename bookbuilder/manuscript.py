@@ -67,17 +67,21 @@ def _format_data_text(book: Book) -> None:
 
 
 def markdown_snippets(texts: list[str]) -> list[str]:
-    """Many short Markdown strings to inline HTML with a single Pandoc run."""
+    """Many short Markdown strings to inline HTML, each remembered by its text as a manuscript
+    file's HTML is: a rebuild, or a packet (whose glossary is a part of the book's), need not
+    wait for Pandoc; those not remembered are converted with a single Pandoc run."""
+    remembered = [cache.path("pandoc", "snippets", f"{cache.key(text, PANDOC_FROM, length=24)}.html") for text in texts]
+    missing = sorted({i for i, path in enumerate(remembered) if not path.exists()})
+    for i, converted in zip(missing, _convert_snippets([texts[i] for i in missing])):
+        cache.write_text(remembered[i], converted)
+    return [path.read_text(encoding="utf-8") for path in remembered]
+
+
+def _convert_snippets(texts: list[str]) -> list[str]:
     if not texts:
         return []
     source = "\n\n".join(f"::: {{#snippet-{i}}}\n{text}\n:::" for i, text in enumerate(texts))
-    # remembered by the text, as a manuscript file's HTML is: a rebuild need not wait for Pandoc
-    remembered = cache.path("pandoc", f"snippets-{cache.key(source, PANDOC_FROM, length=24)}.html")
-    if remembered.exists():
-        converted = remembered.read_text(encoding="utf-8")
-    else:
-        converted = pypandoc.convert_text(source, "html5", format=PANDOC_FROM, extra_args=["--wrap=none"])
-        cache.write_text(remembered, converted)
+    converted = pypandoc.convert_text(source, "html5", format=PANDOC_FROM, extra_args=["--wrap=none"])
     tree = html.fragment_fromstring(converted, create_parent="div")
     result = []
     for i in range(len(texts)):

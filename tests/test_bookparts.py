@@ -93,6 +93,20 @@ def pixels(path) -> list[bytes]:
         document.close()
 
 
+def assert_joined_is_whole(joined, whole) -> dict:
+    """A PDF joined from parts against WeasyPrint's PDF of the same edition laid out at once:
+    the same text, pages drawn (the folios laid over the pages too), links, bookmarks and
+    structure, and a structure that holds together. Returns the joined PDF's facts."""
+    parts, one = pdf_facts(joined), pdf_facts(whole)
+    assert parts["texts"] == one["texts"]
+    assert pixels(joined) == pixels(whole)
+    assert parts["links"] == one["links"]
+    assert parts["bookmarks"] == one["bookmarks"]
+    assert parts["structure"] == one["structure"]
+    assert structure_problems(joined) == []
+    return parts
+
+
 def _drawing(page) -> bytes:
     """A page's content streams, one after another."""
     contents = page.obj.get("/Contents")
@@ -189,14 +203,8 @@ def test_the_join_is_what_one_layout_of_the_whole_book_gives(tmp_path, monkeypat
     book = enrich(read_book(book_dir))
     document, _, _ = final_layout(book)
     whole = write_tagged(book, document, tmp_path / "whole.pdf")
-    parts, one = pdf_facts(joined), pdf_facts(whole)
-    assert parts["texts"] == one["texts"]
-    assert pixels(joined) == pixels(whole)          # the folios laid over the chapters' pages too
+    parts = assert_joined_is_whole(joined, whole)
     assert any("Zanzibar" in t and re.search(r"\b1, 5\b|\b\d+, \d+\b", t) for t in parts["texts"][-2:])
-    assert parts["links"] == one["links"]
-    assert parts["bookmarks"] == one["bookmarks"]
-    assert parts["structure"] == one["structure"]
-    assert structure_problems(joined) == []
 
 
 def test_an_edit_lays_out_its_chapter_alone_and_gives_the_bytes_of_a_cold_build(tmp_path, monkeypatch):
@@ -367,3 +375,38 @@ def test_style_sheets_parsed_once_lay_out_what_the_document_s_own_do(tmp_path, m
         drawn.append(pixels(target))
     assert len(drawn[0]) > 3
     assert drawn[0] == drawn[1] == drawn[2]
+
+
+def test_a_note_set_apart_is_reported_with_the_folios_of_the_book(tmp_path, monkeypatch):
+    """A chapter is laid out alone, but a note its repairs could not bring to its call's page
+    is reported with the folios of the joined book, and on every build that joins the part
+    (one from the cache too), not only when it is laid out. The note is set apart by hand
+    here: WeasyPrint's own layout of this small book keeps it at its call."""
+    import logging
+
+    from bookbuilder import bookparts, cache, ids
+    from bookbuilder.editions import reader_edition
+
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    book_dir = make_book(tmp_path, chapters=3, paragraphs=14)
+    chapter = book_dir / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace(
+        "Paragraph 1 of chapter 2.", "Paragraph 1 of chapter 2.[^n]\n\n[^n]: A note.\n"), encoding="utf-8")
+    book = enrich(read_book(book_dir))
+    laid = bookparts.lay_out_book(book, reader_edition(book.config))
+    part = next(p for p in laid.parts if p and p.part.name == "ch-02")
+    note = book.chapters[1].notes[0]
+    call = part.page_of[ids.note_call(note.id)]
+    assert part.page_of[note.id] == call and part.pages > call + 1
+    part.page_of[note.id] = call + 1
+    said = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())
+    logging.getLogger("bookbuilder").addHandler(handler)
+    try:
+        bookparts._say_misplaced_notes(book, laid)
+    finally:
+        logging.getLogger("bookbuilder").removeHandler(handler)
+    folio = int(laid.page_map.folio(ids.note_call(note.id)))
+    assert folio > 1                                    # chapter 2 does not open the book
+    assert said == [f"{chapter}: note 1 of 'Chapter Title 2' is on page {folio + 1}, its call on page {folio}"]
