@@ -144,13 +144,13 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         return Markup(division_print_html(book, division, edition, too_long, new_page_notes,
                                           (env, charts, images, text)))
 
-    css = print_stylesheet(book, edition, part)
+    css = print_stylesheet(book, edition)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
     parted = {} if part is None else {
         "part": part, "shown": lambda division: division.id in part.division_ids,
         "folio_of": page_map.folio}
     return env.get_template(template).render(
-        css=Markup(css), body=body, edition=edition,
+        css=Markup(css), part_css=Markup(part_stylesheet(book, part) if part else ""), body=body, edition=edition,
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}", draft=draft,
         uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
@@ -179,13 +179,18 @@ def unrepaired(book: Book):
             division.figure_moves, division.respaced = repairs[division.id]
 
 
-def print_stylesheet(book: Book, edition: Edition | None = None, part=None) -> str:
+def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
     """The print stylesheet of an edition: the reader's or a packet's (packet.css.j2). The
     print shop's edition is the reader's pages, set for the press by prepress.py."""
     edition = edition or reader_edition(book.config)
     return environment().get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
-        variant=edition.variant, words=words(book.config.language), part=part)
+        variant=edition.variant, words=words(book.config.language))
+
+
+def part_stylesheet(book: Book, part) -> str:
+    """What a part laid out alone (bookparts.Part) adds to its edition's stylesheet."""
+    return environment().get_template("print/part.css.j2").render(part=part, meta=book.config)
 
 
 def division_print_html(book: Book, division: Division, edition: Edition | None = None,
