@@ -19,6 +19,7 @@ from pathlib import Path
 from rich.console import Console
 
 from . import __version__
+from .deepstack import run_deep
 from .errors import BookError, err, report_warnings
 
 DEFAULT_BOOK = Path("book")
@@ -85,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import cache
     cache.set_root(args.cache_dir)
     try:
-        return COMMANDS.get(args.command or "build", cmd_build)(args)
+        # on one deep data stack: CPython 3.11 maps and unmaps stack chunks as layouts recurse
+        return run_deep(lambda: COMMANDS.get(args.command or "build", cmd_build)(args))
     except BookError as exc:
         if args.debug:
             err.print_exception()
