@@ -81,6 +81,7 @@ class LaidPart:
     markers: list[dict]                 # its pages' markers for the EPUB, labelled by page index
     source: str                         # the print HTML it was laid out from
     first_folio: int = 1                # where it stands in the book (set by _compose when apart)
+    unwritten: object = None            # its layout, while its files wait to be written (_write)
 
     @property
     def folios(self) -> list[str]:
@@ -199,7 +200,9 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
     aside = max(generated, key=lambda d: _generated_size(book, d)) if len(generated) > 1 else None
     for _ in range(MAX_ROUNDS):
         # the contents, apart from the front matter: what a cold build lays out twice is short
-        opening = _lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition)
+        # written once its numbers are the book's: a cold build lays it out again
+        opening = _lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition,
+                           write=False)
         front = [_lay_out(book, Part("front", front_ids, first_folio=opening.pages + opening.pages % 2 + 1,
                                      roman=True), guess, edition)] if front_ids else []
         if aside is not None:
@@ -216,10 +219,11 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
         laid = _compose(parts)
         numbered = [opening, *front] + [p for p in parts if p.part.name in {d.id for d in generated}]
         if all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
+            _write(book, opening)
             cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
                                                           "folios": laid.page_map.folios})
             return laid
-        guess, aside = laid.page_map, None
+        guess, aside, opening = laid.page_map, None, None
     raise RenderError("the page numbers of the contents and back matter do not settle",
                       hint=f"they changed in each of {MAX_ROUNDS} layouts")
 
@@ -489,11 +493,12 @@ def _foreign_links(source: str) -> str:
 
 
 def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
-             looked_up: tuple | None = None) -> LaidPart:
+             looked_up: tuple | None = None, write: bool = True) -> LaidPart:
     """The part from the cache when its print HTML was laid out before; else laid out until it
-    needs no further repair, written as a tagged PDF and kept. ``looked_up``: (repairs,
-    moves, HTML) of an earlier ``_lookup`` of the part with the same page map."""
-    from .pdf import page_map_of, write_tagged
+    needs no further repair, written as a tagged PDF and kept (``write=False``: written by
+    ``_write`` when the caller knows it is the one to keep). ``looked_up``: (repairs, moves,
+    HTML) of an earlier ``_lookup`` of the part with the same page map."""
+    from .pdf import page_map_of
 
     alone = _alone(book, part)
     if looked_up is None:
@@ -508,13 +513,23 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
     # labelled by page index: _compose gives them the folios of where the part stands
     markers = pagelist.from_layout(alone, document, [str(i) for i in range(len(document.pages))],
                                    pagelist.edition_name(alone, edition))
-    pdf, meta = _files(part, source)
-    write_tagged(alone, document, pdf)
-    laid = LaidPart(part, pdf, local.page_of, len(document.pages),
-                    [dataclasses.asdict(m) for m in markers.markers], source, part.first_folio or 1)
-    cache.write_json(meta, {"page_of": laid.page_of, "pages": laid.pages, "markers": laid.markers})
+    laid = LaidPart(part, _files(part, source)[0], local.page_of, len(document.pages),
+                    [dataclasses.asdict(m) for m in markers.markers], source, part.first_folio or 1,
+                    unwritten=document)
     del document
-    memory.collect()            # a layout's boxes go before the next part is laid out
+    return _write(book, laid) if write else laid
+
+
+def _write(book: Book, laid: LaidPart) -> LaidPart:
+    """The tagged PDF of a part laid out and what the join needs of it, into the cache."""
+    from .pdf import write_tagged
+
+    if laid.unwritten is not None:
+        pdf, meta = _files(laid.part, laid.source)
+        write_tagged(_alone(book, laid.part), laid.unwritten, pdf)
+        cache.write_json(meta, {"page_of": laid.page_of, "pages": laid.pages, "markers": laid.markers})
+        laid.unwritten = None
+        memory.collect()        # a layout's boxes go before the next part is laid out
     return laid
 
 
@@ -541,8 +556,11 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
     def source():
         return _html(book, part, page_map, edition, notes=frozenset(known.notes))
 
+    rendered = []               # the HTML of each layout: the last is the one kept
+
     def body_of_layout():
-        document = render(source(), book.config.root)
+        rendered.append(source())
+        document = render(rendered[-1], book.config.root)
         local = page_map_of(alone, document)
         generated = [local.page_of[d.id] for d in alone.back if d.generated and d.id in local.page_of]
         return _Layout(document, document.pages[:min(generated, default=len(document.pages))])
@@ -558,7 +576,7 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
         laid = None             # let the layout go before the next
         memory.collect()
     repairs.remember(alone, known, edition)
-    return laid.document, source()
+    return laid.document, rendered[-1]
 
 
 @dataclass

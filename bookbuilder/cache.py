@@ -37,9 +37,15 @@ def root() -> Path:
     if _override:
         return _override
     if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).resolve()
+        return _resolved(os.environ[ENV_VAR], os.getcwd())
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "bookbuilder"
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(path: str, cwd: str) -> Path:
+    """``path`` made absolute, once (a build asks for the root thousands of times)."""
+    return (Path(cwd) / path).resolve()
 
 
 def path(*parts: str) -> Path:
