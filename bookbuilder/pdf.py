@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -78,6 +79,24 @@ def _font_config() -> FontConfiguration:
 def _stylesheet(css: str, book_root: Path, cache_root: Path) -> CSS:
     """A parsed style sheet, its @font-face fonts added to the process's font set-up."""
     return CSS(string=css, base_url=_base_url(), url_fetcher=BookFetcher(book_root), font_config=_font_config())
+
+
+_inherited: list = []          # a forked child's copy of its parent's font set-up, kept (see below)
+
+
+def _own_font_setup() -> None:
+    """In a forked child (children.py): a font set-up and style sheets of its own. WeasyPrint
+    writes each @font-face font into a folder of its set-up, named by the rule; a child
+    sharing its parent's folder would write a file the parent (or another child) has mapped,
+    and FreeType reading a file being rewritten dies of SIGBUS. The parent's set-up is kept
+    referenced here, never collected: collecting it would delete the parent's folder."""
+    if _font_config.cache_info().currsize:
+        _inherited.append(_font_config())
+        _font_config.cache_clear()
+        _stylesheet.cache_clear()
+
+
+os.register_at_fork(after_in_child=_own_font_setup)
 
 
 class BookFetcher(URLFetcher):

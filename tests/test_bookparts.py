@@ -410,3 +410,25 @@ def test_a_note_set_apart_is_reported_with_the_folios_of_the_book(tmp_path, monk
     folio = int(laid.page_map.folio(ids.note_call(note.id)))
     assert folio > 1                                    # chapter 2 does not open the book
     assert said == [f"{chapter}: note 1 of 'Chapter Title 2' is on page {folio + 1}, its call on page {folio}"]
+
+
+def test_a_forked_child_makes_its_own_font_set_up():
+    """A child forked after this process has laid something out (a watcher's second build, a
+    test's) gets a font set-up of its own: sharing WeasyPrint's folder of @font-face fonts, two
+    processes rewrote a font file the other had mapped, and one died of SIGBUS."""
+    import os
+
+    from bookbuilder import pdf
+
+    parent = pdf._font_config()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                # the child: answer, and leave at once
+        try:
+            os.write(write, b"own" if pdf._font_config() is not parent else b"shared")
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 16) == b"own"
+    assert pdf._font_config() is parent
