@@ -13,6 +13,7 @@ the two. A rebuild starts from the last layout's page numbers and is usually don
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import os
@@ -97,6 +98,15 @@ def _own_font_setup() -> None:
 
 
 os.register_at_fork(after_in_child=_own_font_setup)
+
+
+@atexit.register
+def _let_go_of_font_setup() -> None:
+    """Free the process's font set-up and style sheets at exit, while WeasyPrint's libraries
+    are still loaded: the fork hook above keeps this module's caches alive to the very end of
+    the interpreter's shutdown, where freeing Pango's objects crashed (SIGSEGV)."""
+    _stylesheet.cache_clear()
+    _font_config.cache_clear()
 
 
 class BookFetcher(URLFetcher):

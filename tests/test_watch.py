@@ -38,9 +38,12 @@ def test_watch_rebuilds_after_an_edit_and_survives_a_broken_book_yaml(tmp_path):
     epub, pdf = out / "small-book.epub", out / "small-book.pdf"
     chapter, config = book / "chapters" / "02.md", book / "book.yaml"
     with open(log, "w") as sink:
+        # Ctrl-C as a terminal sends it, even when this run ignores SIGINT (a CI job started in
+        # the background does, and a child inherits it)
         proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "watch", "--book", str(book),
                                  "--out", str(out)], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for(lambda: "watching" in log.read_text(), "the first build", log)
         assert epub.exists() and pdf.exists()
