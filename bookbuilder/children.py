@@ -1,8 +1,9 @@
 """Child processes of a build: how they are started (workers.py is what they run).
 
-A child is forked from the build once it has read the book, imported WeasyPrint and drawn
-the charts: it starts with all of that, where a fresh interpreter would spend about a
-second of a core on it again (a cold build runs three children). It talks to the build
+A child is forked from the build once it has read the book and imported WeasyPrint (the
+chapter worker, once the charts are drawn too): it starts with all of that, where a fresh
+interpreter would spend about a second of a core on it again (a cold build runs three
+children). A child makes its own WeasyPrint font set-up (pdf.py, at fork). It talks to the build
 through two pipes, one JSON line at a time, and ends with ``os._exit``: nothing of the
 build's own clean-up (open ``with`` blocks, temporary files) runs twice.
 
@@ -39,8 +40,8 @@ def spare_cores(busy: bool) -> int:
 
 
 def prepare(book=None) -> None:
-    """What every child needs, done once here before the first is forked: WeasyPrint
-    imported, and the book's charts drawn for print (a packet finds its own in the cache)."""
+    """What a child needs, done once here before it is forked: WeasyPrint imported, and with
+    ``book``, the book's charts drawn (for print and the EPUB at once: charts.draw)."""
     importlib.import_module("bookbuilder.pdf")          # it imports WeasyPrint
     if book is not None:
         from .expand import chart_files
