@@ -44,6 +44,22 @@ def image_files(book, output: str) -> dict[str, tuple[Path, str]]:
     return files
 
 
+# an inch in each unit Pandoc may write for an image's width
+INCHES = {"in": 1.0, "cm": 1 / 2.54, "mm": 1 / 25.4, "pt": 1 / 72, "px": 1 / 96}
+
+
+def css_width(image: Image, book) -> str:
+    """The width the author gave a figure's image, as a share of the measure, so that print
+    and EPUB agree: a length is taken against the book's text block (3in of a 4.55in block:
+    66%); never wider than the measure."""
+    if image.width is None:
+        return ""
+    value, unit = image.width
+    width, _ = TEXT_BLOCK_INCHES.get(book.config.trim, TEXT_BLOCK_INCHES["6x9"])
+    share = value if unit == "%" else 100 * value * INCHES[unit] / width
+    return f"{min(100.0, round(share, 1)):g}%"
+
+
 def media_type(path: Path) -> str:
     return {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
             ".webp": "image/webp"}[path.suffix.lower()]
@@ -127,7 +143,8 @@ def expand_images(body, book, env, files: dict) -> None:
         image = by_id.get(slot.get("data-image"))
         if image is None:
             continue
-        replace_slot(slot, template.render(i=image, src=files[image.id][1], words=words(book.config.language)))
+        replace_slot(slot, template.render(i=image, src=files[image.id][1], width=css_width(image, book),
+                                           words=words(book.config.language)))
     for img in body.iter("img"):
         image = by_id.get(img.get("data-image"))
         if image is not None:

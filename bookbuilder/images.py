@@ -28,6 +28,8 @@ from .model import inner_html
 
 log = logging.getLogger("bookbuilder")
 
+# the width Pandoc writes for ``{width=…}`` (``style="width:50.0%"``), in the units it allows
+WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*(%|in|cm|mm|pt|px)\s*(?:;|$)")
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
 FILE_ATTR = "data-image-file"     # set on an <img> whose file was checked and may be used
@@ -43,6 +45,7 @@ class Image:
     credit: str = ""
     number: str = ""          # "3.2" for a figure in a chapter; "" inline or outside chapters
     figure: bool = False
+    width: tuple[float, str] | None = None    # the author's {width=…}: (50.0, "%"), (3.0, "in")
 
     @property
     def element_id(self) -> str:
@@ -151,6 +154,7 @@ def place_images(book) -> None:
             if holder.tag == "figure" and not holder.get("data-figure"):
                 image.figure = True
                 image.caption_html = _caption(holder)
+                image.width = _width(img, division.source)
                 placeholder = html.Element("figure", {"data-image": image.id, "id": image.id})
                 placeholder.tail = holder.tail
                 holder.getparent().replace(holder, placeholder)
@@ -168,6 +172,23 @@ def _image(img, image_id: str, source: Path) -> Image:
     alt = " ".join((img.get("alt") or "").split())
     return Image(image_id, Path(img.get(FILE_ATTR)), source, alt,
                  credit=" ".join((img.get("data-credit") or "").split()))
+
+
+def _width(img, source: Path) -> tuple[float, str] | None:
+    """The width the author gave a figure's image (``{width=50%}``, ``{width=3in}``,
+    ``{width=300}`` in pixels); one not understood is a warning, and the image keeps its
+    natural size."""
+    style = img.get("style") or ""
+    if "width" not in style:               # {width=300}: Pandoc writes pixels as an attribute
+        plain = img.get("width") or ""
+        return (float(plain), "px") if plain.isdigit() and int(plain) > 0 else None
+    found = WIDTH.search(style)
+    if found and float(found.group(1)) > 0:
+        return float(found.group(1)), found.group(2)
+    line = _line_of(_lines(source), img.get("src") or "")
+    log.warning(f"{source}:{line or 1}: image width in '{_short(style)}' not understood "
+                "(a number with %, in, cm, mm, pt or px): the image keeps its natural size")
+    return None
 
 
 def _caption(figure) -> str:

@@ -60,7 +60,7 @@ A paragraph before the images.
 
 Text with an inline ![a small diagram](images/diagram.svg) image in the sentence.
 
-![A diagram of two shapes.](images/diagram.svg){credit="Drawing: Test Author"}
+![A diagram of two shapes.](images/diagram.svg){credit="Drawing: Test Author" width=50%}
 
 ![A picture not there.](images/missing.png)
 """, encoding="utf-8")
@@ -102,7 +102,8 @@ def test_a_missing_image_is_a_warning_and_a_placeholder_with_its_caption(image_b
     assert any(re.search(r"chapters/01\.md:\d+: image file 'images/missing\.png' not found", w) for w in warnings)
     text = "\n".join(_pages(pdf))
     assert "[Image not included: image file 'images/missing.png' not found]" in text
-    assert "A picture not there." in text
+    # the placeholder and its caption on one page
+    assert any("[Image not included" in page and "A picture not there." in page for page in _pages(pdf))
 
 
 def test_images_fit_the_text_block(image_book):
@@ -120,6 +121,40 @@ def test_images_fit_the_text_block(image_book):
             assert left - 1 <= thing["x0"] and thing["x1"] <= right + 1, (thing["x0"], thing["x1"], left, right)
         photo = page.images[0]
         assert photo["x1"] - photo["x0"] == pytest.approx(right - left, abs=2)   # scaled to the measure
+
+
+def test_an_image_keeps_the_width_its_author_gave_it(image_book):
+    """{width=50%}: the diagram is half the measure wide in print (its frame, 380 of its 400
+    units) and in the EPUB; a length is taken against the book's text block."""
+    from lxml import html as lxml_html
+
+    from bookbuilder.imagefiles import css_width
+    from bookbuilder.images import Image as BookImage, _width
+
+    _, pdf, epub, _ = image_book
+    with pdfplumber.open(pdf) as doc:
+        page = next(p for p in doc.pages if p.rects and "two shapes" in (p.extract_text() or ""))
+        left = min(c["x0"] for c in page.chars if c["text"].strip())
+        right = max(c["x1"] for c in page.chars if c["text"].strip())
+        # the figure's frame: the wider of the rectangles filled #eeeeee (the other is the
+        # same drawing inline, in a sentence)
+        frame = max((r for r in page.rects if len(r.get("non_stroking_color") or ()) == 3
+                     and all(abs(c - 0xee / 0xff) < 0.02 for c in r["non_stroking_color"])),
+                    key=lambda r: r["x1"] - r["x0"])
+    assert frame["x1"] - frame["x0"] == pytest.approx(0.5 * (right - left) * 380 / 400, rel=0.03)
+    assert frame["x0"] > left + 0.2 * (right - left)                # centred, not at the edge
+    with zipfile.ZipFile(epub) as z:
+        chapter = z.read("EPUB/ch-01.xhtml").decode("utf-8")
+    assert re.search(r'<img src="images/diagram[^"]*" alt="A diagram of two shapes\." style="width: 50%"', chapter)
+
+    class Book:                                 # the one thing css_width reads of a book
+        class config:
+            trim = "6x9"
+    assert css_width(BookImage("i", Path("x.png"), Path("c.md"), "", width=(3.0, "in")), Book) == "65.9%"
+    assert css_width(BookImage("i", Path("x.png"), Path("c.md"), "", width=(300.0, "px")), Book) == "68.7%"
+    assert css_width(BookImage("i", Path("x.png"), Path("c.md"), "", width=(9.0, "in")), Book) == "100%"
+    assert _width(lxml_html.fragment_fromstring('<img src="a.png" width="300">'), Path("c.md")) == (300.0, "px")
+    assert _width(lxml_html.fragment_fromstring('<img src="a.png" style="width:40em">'), Path("c.md")) is None
 
 
 def test_epub_has_the_images_in_its_manifest_with_alt_text_in_figures(image_book):
