@@ -179,11 +179,12 @@ def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = 
     with worker or ChapterWorker.beside(book, todo) as worker:
         apart = later_chapters(todo)
         worker.expect(apart)
+        handed = set(apart) if worker.child is not None else set()
         for division in body:
             worker.wait_for(division.id)        # it lays the part out into the cache, or gives up
-            # a part the worker laid out is keyed by the repairs it found: looked up again
+            # a part handed to the worker is keyed by the repairs it found: looked up again
             laid_body[division.id] = cached.get(division.id) or lay_out_chapter(
-                book, division.id, edition, looked_up=None if division.id in apart else looked_up.get(division.id))
+                book, division.id, edition, looked_up=None if division.id in handed else looked_up.get(division.id))
         return _numbered(book, edition, laid_body, worker)
 
 
@@ -218,14 +219,11 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
                                   _compose(parts, tail=guess).page_map, edition))
         laid = _compose(parts)
         numbered = [opening, *front] + [p for p in parts if p.part.name in {d.id for d in generated}]
-        if all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
+        if _numbers_hold(book, edition, laid, numbered):
             _write(book, opening)
-            cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
-                                                          "folios": laid.page_map.folios})
             return laid
         guess, aside, opening = laid.page_map, None, None
-    raise RenderError("the page numbers of the contents and back matter do not settle",
-                      hint=f"they changed in each of {MAX_ROUNDS} layouts")
+    raise _unsettled()
 
 
 def _lay_out_in_order(book: Book, edition: Edition) -> LaidBook:
@@ -243,13 +241,25 @@ def _lay_out_in_order(book: Book, edition: Edition) -> LaidBook:
             parts.append(_lay_out(book, Part(division.id, (division.id,), side=side), page_map, edition))
         laid = _compose(parts, rectos=False)
         numbered = [parts[0]] + [p for p, d in zip(parts[1:], book.divisions) if d.generated]
-        if all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
-            cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
-                                                          "folios": laid.page_map.folios})
+        if _numbers_hold(book, edition, laid, numbered):
             return laid
         guess = laid.page_map
-    raise RenderError("the page numbers of the contents and back matter do not settle",
-                      hint=f"they changed in each of {MAX_ROUNDS} layouts")
+    raise _unsettled()
+
+
+def _numbers_hold(book: Book, edition: Edition, laid: LaidBook, numbered: list[LaidPart]) -> bool:
+    """Whether the parts that print page numbers print those of ``laid``; if so, its page map
+    is kept as the next build's first guess."""
+    if not all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
+        return False
+    cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
+                                                  "folios": laid.page_map.folios})
+    return True
+
+
+def _unsettled() -> RenderError:
+    return RenderError("the page numbers of the contents and back matter do not settle",
+                       hint=f"they changed in each of {MAX_ROUNDS} layouts")
 
 
 def _generated_size(book: Book, division) -> int:
