@@ -161,6 +161,11 @@ def _timeline(ax, chart) -> None:
 DRAWERS = {"proportion": _proportion, "bars": _bars, "range": _range, "timeline": _timeline}
 
 
-def image_name(path: Path) -> str:
-    """Where a drawn chart sits relative to the document, in both outputs: figures/<file>."""
-    return f"{FIGURES_DIR}/{path.name}"
+def image_name(figure_id: str, path: Path, output: str) -> str:
+    """Where a drawn chart sits relative to the document: figures/<file>. In print, the
+    cache file's own name (the layout's base URL is the drawing cache); in the EPUB, a name
+    made of the figure's id and the drawing's bytes, so that the EPUB's bytes follow the
+    drawing alone, not the builder's code (which keys the cache file)."""
+    if output == "print":
+        return f"{FIGURES_DIR}/{path.name}"
+    return f"{FIGURES_DIR}/{figure_id}-{cache.file_digest(path)}{path.suffix}"

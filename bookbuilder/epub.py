@@ -17,7 +17,6 @@ from .model import Book, inner_xhtml
 from . import pagelist
 from .pagelist import PageList, page_list
 from .cache import atomic_path
-from .charts import image_name
 from .expand import chart_files, expand_figures, expand_notes
 from .render import build_date, environment, epub_documents, epub_stylesheet, unmoved_print_html
 
@@ -96,8 +95,9 @@ def assemble(book: Book, edition: Edition | None = None, pages: PageList | None 
     expand_notes(book, environment())
     charts = chart_files(book, "epub")
     for figure in book.figures:
-        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=image_name(charts[figure.id]),
-                                     media_type="image/svg+xml", content=read_allowed(charts[figure.id], meta.root)))
+        path, name = charts[figure.id]
+        ebook.add_item(epub.EpubItem(uid=figure.element_id, file_name=name,
+                                     media_type="image/svg+xml", content=read_allowed(path, meta.root)))
     images = image_files(book, "epub")
     for path, name in sorted(set(images.values())):       # one file may be shown twice
         ebook.add_item(epub.EpubItem(uid="img-" + path.stem, file_name=name, media_type=media_type(path),

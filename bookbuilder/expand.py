@@ -33,9 +33,13 @@ def expand_notes(book: Book, env) -> None:
                 note.content = html.fragment_fromstring(markup, create_parent="div")
 
 
-def chart_files(book: Book, output: str) -> dict[str, object]:
-    """figure id -> the drawn chart (a Path in the cache) for ``output``."""
-    return {figure.id: draw(figure, CHART_TEXT[output]) for figure in book.figures}
+def chart_files(book: Book, output: str) -> dict[str, tuple]:
+    """figure id -> (the drawn chart for ``output``, a file in the cache; the src its documents use)."""
+    charts = {}
+    for figure in book.figures:
+        path = draw(figure, CHART_TEXT[output])
+        charts[figure.id] = (path, image_name(figure.id, path, output))
+    return charts
 
 
 def expand_figures(body, book: Book, env, charts: dict) -> None:
@@ -49,7 +53,7 @@ def expand_figures(body, book: Book, env, charts: dict) -> None:
             continue
         refs = [html.tostring(_without_tail(ref), encoding="unicode") for ref in slot]
         # the figure, then its data table (a sibling: a caption must be a figure's last child)
-        replace_slot(slot, template.render(f=figure, image=image_name(charts[figure.id]),
+        replace_slot(slot, template.render(f=figure, image=charts[figure.id][1],
                                            noteref=Markup("".join(refs)), words=words(book.config.language)))
 
 

@@ -39,9 +39,14 @@ def image_files(book, output: str) -> dict[str, tuple[Path, str]]:
     files = {}
     for image in book.images:
         path = prepared(image, output, limit)
-        src = path.as_uri() if output == "print" else f"{EPUB_FOLDER}/{path.name}"
+        # in the EPUB, named by its bytes: the EPUB's bytes follow the image, not the code keying the cache
+        src = path.as_uri() if output == "print" else f"{EPUB_FOLDER}/{_epub_name(image, path)}"
         files[image.id] = (path, src)
     return files
+
+
+def _epub_name(image: Image, path: Path) -> str:
+    return f"{ids.slug(image.file.stem)[:40]}-{cache.file_digest(path)}{path.suffix}"
 
 
 # an inch in each unit Pandoc may write for an image's width

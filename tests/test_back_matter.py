@@ -10,6 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from bookbuilder import cache
 from bookbuilder.build import build
 from bookbuilder.enrich import enrich
 from bookbuilder.manuscript import read_book
@@ -264,7 +265,7 @@ def test_figures_in_epub_have_svg_alt_and_data_table(real_book):
         opf = z.read("EPUB/content.opf").decode()
         from bookbuilder.charts import draw, image_name
         for figure in real_book.model.figures:
-            figure.image_name = image_name(draw(figure, "path"))
+            figure.image_name = image_name(figure.id, draw(figure, "path"), "epub")
             assert f"EPUB/{figure.image_name}" in names
             assert 'media-type="image/svg+xml"' in opf
             division = real_book.model.chapters[int(figure.number.split('.')[0]) - 1]
@@ -274,6 +275,20 @@ def test_figures_in_epub_have_svg_alt_and_data_table(real_book):
             assert 'alt="' + figure.alt[:30] in chapter
             assert f"Data for Figure {figure.number}" in chapter
             assert z.read(f"EPUB/{figure.image_name}").startswith(b"<?xml")
+
+
+def test_the_epub_names_its_charts_by_their_drawing_not_by_the_code(real_book, tmp_path, monkeypatch):
+    """A chart's file in the cache is keyed by the builder's code too; its name in the EPUB
+    is not, so an edit to the code that draws the same chart gives the same EPUB bytes."""
+    from bookbuilder.expand import chart_files
+
+    before = chart_files(real_book.model, "epub")
+    versions = cache.tool_versions()
+    monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
+    monkeypatch.setattr(cache, "tool_versions", lambda: ("code=another",) + versions[1:])
+    after = chart_files(real_book.model, "epub")
+    assert before and all(before[f][0] != after[f][0] for f in before)      # drawn again, elsewhere
+    assert {f: name for f, (_, name) in before.items()} == {f: name for f, (_, name) in after.items()}
 
 
 def test_charts_are_cached_by_content(real_book):
