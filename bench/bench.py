@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bookbuilder.enrich import enrich  # noqa: E402
-from bookbuilder.epub import write_epub  # noqa: E402
-from bookbuilder.manuscript import read_book  # noqa: E402
-from bookbuilder.pdf import layout, write_pdf  # noqa: E402
+from bookbuilder.passes.enrich import enrich  # noqa: E402
+from bookbuilder.epub.container import write_epub  # noqa: E402
+from bookbuilder.source.manuscript import read_book  # noqa: E402
+from bookbuilder.layout.engine import layout, write_pdf  # noqa: E402
 
 
 def measure(fn, repeat: int) -> tuple[float, float]:

@@ -15,9 +15,9 @@ from pathlib import Path
 from weasyprint import HTML
 
 from bookbuilder import cache
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
-from bookbuilder.pdf import BookFetcher, final_html
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.layout.engine import BookFetcher, final_html
 
 
 def main() -> None:

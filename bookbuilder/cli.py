@@ -18,9 +18,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from . import __version__
-from .deepstack import run_deep
-from .errors import BookError, err, report_warnings
+from bookbuilder import __version__
+from bookbuilder.process.deepstack import run_deep
+from bookbuilder.errors import BookError, err, report_warnings
 
 DEFAULT_BOOK = Path("book")
 DEFAULT_OUT = Path("output")
@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     report_warnings()
-    from . import cache
+    from bookbuilder import cache
     cache.set_root(args.cache_dir)
     try:
         # on one deep data stack: CPython 3.11 maps and unmaps stack chunks as layouts recurse
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from .importer import import_article
+    from bookbuilder.importer.article import import_article
 
     written = import_article(args.article, args.book, force=args.force, infobox_from=args.infobox_from,
                              warn=lambda line, msg: err.print(f"{args.article}:{line}: warning: {msg}", markup=False))
@@ -113,7 +113,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .check import check_book
+    from bookbuilder.check.lint import check_book
 
     findings = check_book(args.book, layout=args.layout)
     out = Console(highlight=False, soft_wrap=True)
@@ -126,9 +126,9 @@ def cmd_check(args) -> int:
 
 def cmd_index_candidates(args) -> int:
     """Print capitalised names no index entry covers, as YAML stubs to curate by hand."""
-    from .enrich import enrich
-    from .index import propose_candidates
-    from .manuscript import read_book
+    from bookbuilder.passes.enrich import enrich
+    from bookbuilder.passes.index import propose_candidates
+    from bookbuilder.source.manuscript import read_book
 
     out = Console(highlight=False, soft_wrap=True)
     for phrase, count in propose_candidates(enrich(read_book(args.book))):
@@ -137,7 +137,7 @@ def cmd_index_candidates(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import ALL_FORMATS, build
+    from bookbuilder.run.build import ALL_FORMATS, build
 
     formats = ALL_FORMATS if args.command in (None, "build") else (args.command,)
     outputs = build(args.book, args.out, formats, quiet=args.quiet)
@@ -147,9 +147,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_packet(args) -> int:
-    from .build import build_packet
-    from .config import load_config
-    from .packets import ad_hoc_packet
+    from bookbuilder.run.build import build_packet
+    from bookbuilder.core.config import load_config
+    from bookbuilder.core.packet_specs import ad_hoc_packet
 
     edition = ad_hoc_packet(load_config(args.book), args.chapters, args.title, args.course, args.term,
                             args.instructor, args.paper, tuple(args.impose), args.packet_id)
@@ -157,13 +157,13 @@ def cmd_packet(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from . import cache
+    from bookbuilder import cache
     err.print(f"emptied {cache.clean()}", markup=False)
     return 0
 
 
 def cmd_watch(args) -> int:
-    from .watch import watch
+    from bookbuilder.run.watch import watch
     return watch(args.book, args.out, say=lambda line: err.print(line, markup=False))
 
 

@@ -13,8 +13,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
-from .errors import RenderError
+from bookbuilder import cache
+from bookbuilder.errors import RenderError
 
 # (family, python package) in fallback order: EB Garamond covers Latin, Cyrillic and IPA;
 # Noto Serif catches whatever it lacks.

@@ -13,9 +13,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from bookbuilder.build import build
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
+from bookbuilder.run.build import build
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
 
 ROOT = Path(__file__).resolve().parent.parent
 # the two seed renderings of the article (CC BY-SA 4.0, Wikipedia contributors), kept with the tests
@@ -65,7 +65,7 @@ def print_edition(tmp_path_factory) -> PrintEdition:
 def second_book(tmp_path_factory) -> Path:
     """A second book, imported from the other rendering of the article and built once
     (PDF only): layout checks must hold on a book nobody edited by hand."""
-    from bookbuilder.importer import import_article
+    from bookbuilder.importer.article import import_article
 
     root = tmp_path_factory.mktemp("second-book")
     import_article(SEED_INFOBOX, root / "book", force=False, infobox_from=None, warn=lambda *_: None)

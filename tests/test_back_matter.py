@@ -11,12 +11,12 @@ import pdfplumber
 import pytest
 
 from bookbuilder import cache
-from bookbuilder.build import build
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
-from bookbuilder.matching import form_pattern
-from bookbuilder.pages import PageMap
-from bookbuilder.pdf import body_pages, final_layout
+from bookbuilder.run.build import build
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.passes.matching import form_pattern
+from bookbuilder.core.pagemap import PageMap
+from bookbuilder.layout.engine import body_pages, final_layout
 from conftest import ROOT, squash
 from test_end_to_end import folio_map
 from test_small_books import make_book
@@ -97,7 +97,7 @@ def test_index_sub_entries_and_cross_references_print(real_book):
 
 
 def test_body_does_not_move_between_the_two_layouts(real_book):
-    from bookbuilder.pdf import draft_pages, layout, page_map_of
+    from bookbuilder.layout.engine import draft_pages, layout, page_map_of
     book = enrich(read_book(real_book.book_dir))
     # first: the draft, without the generated back matter; second: the printed layout
     first, known = draft_pages(book)
@@ -107,7 +107,7 @@ def test_body_does_not_move_between_the_two_layouts(real_book):
     glossary_first = first.page_of["glossary"]
     assert glossary_first == second.page_of["glossary"]          # pages of the body: same count
     assert len(document.pages) == len(real_book.pages)
-    from bookbuilder.pdf import misplaced_notes
+    from bookbuilder.layout.engine import misplaced_notes
     assert misplaced_notes(book, second) == []                   # every note on its call's page
 
 
@@ -176,7 +176,7 @@ def test_every_note_is_on_the_page_of_its_call(footnoted):
 
 
 def test_layout_check_finds_every_note_on_its_call_page(tmp_path):
-    from bookbuilder.pdf import misplaced_notes
+    from bookbuilder.layout.engine import misplaced_notes
     book = enrich(read_book(footnote_book(tmp_path)))
     _, _, page_map = final_layout(book)
     assert misplaced_notes(book, page_map) == []
@@ -263,7 +263,7 @@ def test_figures_in_epub_have_svg_alt_and_data_table(real_book):
     with zipfile.ZipFile(real_book.epub) as z:
         names = z.namelist()
         opf = z.read("EPUB/content.opf").decode()
-        from bookbuilder.charts import draw, image_name
+        from bookbuilder.markup.charts import draw, image_name
         for figure in real_book.model.figures:
             figure.image_name = image_name(figure.id, draw(figure, "path"), "epub")
             assert f"EPUB/{figure.image_name}" in names
@@ -280,7 +280,7 @@ def test_figures_in_epub_have_svg_alt_and_data_table(real_book):
 def test_the_epub_names_its_charts_by_their_drawing_not_by_the_code(real_book, tmp_path, monkeypatch):
     """A chart's file in the cache is keyed by the builder's code too; its name in the EPUB
     is not, so an edit to the code that draws the same chart gives the same EPUB bytes."""
-    from bookbuilder.expand import chart_files
+    from bookbuilder.markup.expand import chart_files
 
     before = chart_files(real_book.model, "epub")
     versions = cache.tool_versions()
@@ -292,7 +292,7 @@ def test_the_epub_names_its_charts_by_their_drawing_not_by_the_code(real_book, t
 
 
 def test_charts_are_cached_by_content(real_book):
-    from bookbuilder.charts import draw
+    from bookbuilder.markup.charts import draw
     figure = real_book.model.figures[0]
     printed, outlined = draw(figure, "text"), draw(figure, "path")
     before = printed.stat().st_mtime_ns

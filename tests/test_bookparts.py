@@ -14,10 +14,10 @@ from collections import Counter
 import pdfplumber
 import pikepdf
 
-from bookbuilder.build import build
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
-from bookbuilder.pdfjoin import FOREIGN
+from bookbuilder.run.build import build
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.layout.join import FOREIGN
 from test_freshness import _indexed_book
 from test_small_books import make_book
 
@@ -160,7 +160,7 @@ def pdf_facts(path) -> dict:
 
 def _laid_out_here(monkeypatch, pattern: str = r'<section class="(?:chapter|back-matter)[^"]*" id="([^"]+)"') -> list:
     """The ids of the divisions this process lays out from now on (each render's sections)."""
-    from bookbuilder import pdf as pdf_module
+    from bookbuilder.layout import engine as pdf_module
 
     found = []
     real_render = pdf_module.render
@@ -172,7 +172,8 @@ def _laid_out_here(monkeypatch, pattern: str = r'<section class="(?:chapter|back
 def _without_and_with_a_worker(book_dir, tmp_path, monkeypatch):
     """(the PDF a cold build without a worker makes, the one with a worker, what this process
     laid out in the second)."""
-    from bookbuilder import bookparts, cache
+    from bookbuilder.layout import parts as bookparts
+    from bookbuilder import cache
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
@@ -192,7 +193,7 @@ def test_the_real_book_s_joined_pdf_holds_together(real_book):
 def test_the_join_is_what_one_layout_of_the_whole_book_gives(tmp_path, monkeypatch):
     """A small book with an index, a glossary-free back matter and notes: joined parts
     against WeasyPrint's own PDF of the whole book laid out at once (pdf.final_layout)."""
-    from bookbuilder.pdf import final_layout, write_tagged
+    from bookbuilder.layout.engine import final_layout, write_tagged
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book_dir = _indexed_book(tmp_path)
@@ -271,7 +272,8 @@ def test_a_cold_build_lays_later_chapters_out_in_a_child_with_the_same_bytes(tmp
 def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatch):
     """A child that fails (it answers an error and ends) leaves its chapters to this process:
     the book is whole, every chapter laid out here."""
-    from bookbuilder import bookparts, cache
+    from bookbuilder.layout import parts as bookparts
+    from bookbuilder import cache
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
@@ -292,7 +294,8 @@ def test_a_child_that_dies_leaves_its_chapters_here(tmp_path, monkeypatch):
     import os
     import signal
 
-    from bookbuilder import bookparts, cache
+    from bookbuilder.layout import parts as bookparts
+    from bookbuilder import cache
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
     monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
@@ -339,9 +342,9 @@ def test_two_builds_of_one_book_take_turns(tmp_path, monkeypatch):
     import threading
 
     from bookbuilder import cache
-    from bookbuilder.bookparts import book_turn
-    from bookbuilder.editions import reader_edition
-    from bookbuilder.config import load_config
+    from bookbuilder.layout.parts import book_turn
+    from bookbuilder.core.editions import reader_edition
+    from bookbuilder.core.config import load_config
 
     book_dir = make_book(tmp_path, chapters=1, paragraphs=1)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
@@ -361,8 +364,8 @@ def test_style_sheets_parsed_once_lay_out_what_the_document_s_own_do(tmp_path, m
     twice, and with the sheets left in the document, draws the same pages. Notices a
     WeasyPrint release that treats the two differently."""
     from bookbuilder import cache
-    from bookbuilder.pdf import render
-    from bookbuilder.render import print_html
+    from bookbuilder.layout.engine import render
+    from bookbuilder.markup.print_html import print_html
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
@@ -384,8 +387,10 @@ def test_a_note_set_apart_is_reported_with_the_folios_of_the_book(tmp_path, monk
     here: WeasyPrint's own layout of this small book keeps it at its call."""
     import logging
 
-    from bookbuilder import bookparts, cache, ids
-    from bookbuilder.editions import reader_edition
+    from bookbuilder.layout import parts as bookparts
+    from bookbuilder import cache
+    from bookbuilder import ids
+    from bookbuilder.core.editions import reader_edition
 
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
     book_dir = make_book(tmp_path, chapters=3, paragraphs=14)
@@ -418,7 +423,7 @@ def test_a_forked_child_makes_its_own_font_set_up():
     processes rewrote a font file the other had mapped, and one died of SIGBUS."""
     import os
 
-    from bookbuilder import pdf
+    from bookbuilder.layout import engine as pdf
 
     parent = pdf._font_config()
     read, write = os.pipe()

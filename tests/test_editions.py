@@ -162,7 +162,7 @@ def small_book(tmp_path, thickness: float):
 
 def test_editions_are_byte_reproducible_and_padded_with_blank_pages(tmp_path, monkeypatch):
     import pdfplumber
-    from bookbuilder.build import build
+    from bookbuilder.run.build import build
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = small_book(tmp_path, thickness=0.03)      # thick paper: a spine wide enough for text
     first = build(book, tmp_path / "a", ("pdf", "print"), quiet=True)
@@ -188,7 +188,7 @@ def test_editions_are_byte_reproducible_and_padded_with_blank_pages(tmp_path, mo
 def test_xmp_ids_hook_still_reaches_weasyprint():
     """prepress.pin_xmp_ids wraps WeasyPrint's XMP generation: fails when an upgrade moves it."""
     from weasyprint import HTML
-    from bookbuilder import prepress
+    from bookbuilder.press import print_pdf as prepress
     document = HTML(string="<title>T</title><meta name=dcterms.modified content=2026-01-01T00:00:00Z>"
                            "<p>x</p>").render()
     assert prepress.pin_xmp_ids(document.metadata, "xmp.did:ours", "xmp.iid:ours")
@@ -200,7 +200,7 @@ def test_xmp_ids_hook_still_reaches_weasyprint():
 
 def test_paper_thickness_must_be_inches_per_page(tmp_path):
     import pytest
-    from bookbuilder.config import load_config
+    from bookbuilder.core.config import load_config
     from bookbuilder.errors import ConfigError
     book = small_book(tmp_path, thickness=2)
     with pytest.raises(ConfigError) as info:

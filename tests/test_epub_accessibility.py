@@ -14,11 +14,11 @@ import zipfile
 import pytest
 from lxml import etree
 
-from bookbuilder.accessibility import describe
-from bookbuilder.build import build
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
-from bookbuilder.pagelist import PageList, PageMarker
+from bookbuilder.epub.accessibility import describe
+from bookbuilder.run.build import build
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.core.pagelist import PageList, PageMarker
 from conftest import epub_documents
 from test_small_books import make_book
 

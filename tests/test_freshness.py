@@ -6,9 +6,9 @@ import zipfile
 
 import pdfplumber
 
-from bookbuilder.build import build
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
+from bookbuilder.run.build import build
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
 from conftest import run_cli
 from test_small_books import make_book
 
@@ -56,7 +56,7 @@ def test_a_touched_or_deleted_output_is_made_again(tmp_path):
 
 def test_a_rebuild_of_the_same_text_lays_out_nothing_and_gives_the_same_bytes(tmp_path, monkeypatch):
     """The reader's PDF is joined from its parts, each kept in the cache (bookparts.py)."""
-    from bookbuilder import pdf as pdf_module
+    from bookbuilder.layout import engine as pdf_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = make_book(tmp_path, chapters=2, paragraphs=2)
@@ -86,7 +86,7 @@ def _cold_build(book, out, cache_dir, monkeypatch) -> bytes:
     """The PDF of ``book`` laid out whole (as a packet is: pdf.write_pdf) with the cache in
     ``cache_dir``."""
     from bookbuilder import cache
-    from bookbuilder.pdf import write_pdf
+    from bookbuilder.layout.engine import write_pdf
     monkeypatch.setattr(cache, "_override", cache_dir.resolve())
     return write_pdf(enrich(read_book(book)), out / "small-book.pdf").read_bytes()
 
@@ -95,7 +95,7 @@ def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build
     """A book laid out whole (a packet): an edit that moves no page lays it out once; one that
     moves pages twice (no drafts: the repairs are remembered); either way the bytes of a
     build from nothing."""
-    from bookbuilder import pdf as pdf_module
+    from bookbuilder.layout import engine as pdf_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = _indexed_book(tmp_path)
@@ -134,9 +134,9 @@ def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build
 COMPACT_CHECK = r"""
 import sys
 from pathlib import Path
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
-from bookbuilder.pdf import compact_page_streams, final_html, render, tag_languages
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.layout.engine import compact_page_streams, final_html, render, tag_languages
 
 book = enrich(read_book(Path(sys.argv[1])))
 source = final_html(book)

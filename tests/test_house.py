@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from bookbuilder.config import load_config
-from bookbuilder.editions import Selection
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
-from bookbuilder.packets import parse_chapters
+from bookbuilder.core.config import load_config
+from bookbuilder.core.editions import Selection
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.core.packet_specs import parse_chapters
 from conftest import ROOT, copy_book, run_cli
 from test_small_books import make_book
 

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageDraw
 
-from bookbuilder.build import build
+from bookbuilder.run.build import build
 from conftest import epubcheck
 from test_small_books import make_book
 
@@ -128,8 +128,8 @@ def test_an_image_keeps_the_width_its_author_gave_it(image_book):
     units) and in the EPUB; a length is taken against the book's text block."""
     from lxml import html as lxml_html
 
-    from bookbuilder.imagefiles import css_width
-    from bookbuilder.images import Image as BookImage, _width
+    from bookbuilder.markup.image_prep import css_width
+    from bookbuilder.passes.author_images import Image as BookImage, _width
 
     _, pdf, epub, _ = image_book
     with pdfplumber.open(pdf) as doc:
@@ -204,8 +204,8 @@ def test_the_print_edition_gets_grey_images(image_book):
 
 def test_jpeg_and_webp_are_prepared_for_each_output(tmp_path):
     """JPEG and WebP (the formats the book above does not use): scaled, kept or converted."""
-    from bookbuilder.imagefiles import EPUB_MAX_PX, prepared
-    from bookbuilder.images import Image as BookImage, judge
+    from bookbuilder.markup.image_prep import EPUB_MAX_PX, prepared
+    from bookbuilder.passes.author_images import Image as BookImage, judge
 
     Image.new("RGB", (2400, 1200), (10, 120, 200)).save(tmp_path / "Big photo.jpg", quality=90)
     Image.new("RGBA", (300, 200), (200, 40, 40, 128)).save(tmp_path / "small.webp")

@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookbuilder import residue
+from bookbuilder.importer import residue
 from bookbuilder.errors import ArticleImportError, BookError
-from bookbuilder.importer import import_article, parse_article
+from bookbuilder.importer.article import import_article, parse_article
 from conftest import ROOT, build_into, epubcheck
 
 CORPUS = ROOT / "tests" / "corpus" / "articles"
@@ -181,8 +181,8 @@ def test_fuzzed_articles_import_or_refuse_in_one_line(tmp_path, text):
        .map(lambda lines: "Lead line about canals.\n" + "\n".join(lines)))
 def test_fuzzed_imports_are_manuscripts_pandoc_reads(tmp_path, text):
     """What the importer writes is a manuscript the build reads without an internal error."""
-    from bookbuilder.enrich import enrich
-    from bookbuilder.manuscript import read_book
+    from bookbuilder.passes.enrich import enrich
+    from bookbuilder.source.manuscript import read_book
 
     source = tmp_path / "article.txt"
     source.write_text(text, encoding="utf-8")
@@ -200,7 +200,7 @@ def test_fuzzed_imports_are_manuscripts_pandoc_reads(tmp_path, text):
 # ------------------------------------------------------------------ check: what the import could not decide
 
 def test_check_reports_undecided_headings_and_quotations(tmp_path):
-    from bookbuilder.check import CODES, check_book
+    from bookbuilder.check.lint import CODES, check_book
     from test_small_books import make_book
 
     book = make_book(tmp_path, chapters=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from weasyprint import HTML
 
-from bookbuilder.layout_check import check_file
+from bookbuilder.check.layout_quality import check_file
 
 PAGE_CSS = """@page { size: 6in 9in; margin: 0.75in 0.6in 0.8in 0.85in;
                       @bottom-right { content: counter(page); vertical-align: top; padding-top: 0.2in } }
@@ -47,7 +47,7 @@ def test_a_second_imported_book_reads_well(second_book):
 
 
 def test_check_reports_a_stretched_line_it_cannot_mend_at_its_manuscript_line(tmp_path):
-    from bookbuilder.check import check_book
+    from bookbuilder.check.lint import check_book
 
     book = tmp_path / "book"
     (book / "chapters").mkdir(parents=True)

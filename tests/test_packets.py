@@ -11,12 +11,12 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from bookbuilder.build import build_packet
-from bookbuilder.config import load_config
-from bookbuilder.enrich import enrich
-from bookbuilder.imposition import booklet_order
-from bookbuilder.manuscript import read_book
-from bookbuilder.packets import ad_hoc_packet
+from bookbuilder.run.build import build_packet
+from bookbuilder.core.config import load_config
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.press.imposition import booklet_order
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.core.packet_specs import ad_hoc_packet
 from conftest import ROOT, epubcheck, squash
 
 
@@ -126,7 +126,7 @@ def test_booklet_is_imposed_for_saddle_stitching(packet):
 
 
 def test_an_imposition_is_the_same_bytes_each_time(packet, tmp_path):
-    from bookbuilder.imposition import impose
+    from bookbuilder.press.imposition import impose
 
     again = impose(packet.pdf, tmp_path / "again.pdf", "booklet")
     assert again.read_bytes() == packet.booklet.read_bytes()
@@ -198,7 +198,7 @@ def _packet_book(tmp_path) -> Path:
 
 
 def _packet_of(book_dir: Path, out: Path) -> Path:
-    from bookbuilder.packets import declared_packets, write_packet
+    from bookbuilder.core.packet_specs import declared_packets, write_packet
 
     (edition,) = declared_packets(load_config(book_dir))
     return write_packet(book_dir, edition, out)[0]
@@ -209,8 +209,8 @@ def test_a_packet_joined_from_its_parts_is_its_whole_layout(tmp_path, monkeypatc
     follows on: the same pages, text, links, bookmarks and structure as WeasyPrint's own PDF
     of the packet laid out at once."""
     from bookbuilder import cache
-    from bookbuilder.packets import declared_packets
-    from bookbuilder.pdf import final_layout, write_tagged
+    from bookbuilder.core.packet_specs import declared_packets
+    from bookbuilder.layout.engine import final_layout, write_tagged
     from test_bookparts import assert_joined_is_whole
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")

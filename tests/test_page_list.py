@@ -12,8 +12,9 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from bookbuilder import cache, ids
-from bookbuilder.pagelist import PageMarker, insert_markers, letters
+from bookbuilder import cache
+from bookbuilder import ids
+from bookbuilder.core.pagelist import PageMarker, insert_markers, letters
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -215,10 +216,10 @@ def test_each_marker_stands_where_its_pdf_page_begins(real_book, pdf_pages):
 def test_an_epub_only_build_lays_out_once_and_then_reuses_the_cached_pages(real_book, tmp_path, monkeypatch):
     """With a cold cache the EPUB alone lays the book out, and comes out byte for byte as the
     EPUB built beside the PDF; a second build reads the cache and lays nothing out."""
-    from bookbuilder import pdf
-    from bookbuilder.enrich import enrich
-    from bookbuilder.epub import write_epub
-    from bookbuilder.manuscript import read_book
+    from bookbuilder.layout import engine as pdf
+    from bookbuilder.passes.enrich import enrich
+    from bookbuilder.epub.container import write_epub
+    from bookbuilder.source.manuscript import read_book
 
     cache.set_root(tmp_path / "cache")
     try:

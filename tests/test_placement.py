@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from bookbuilder.placement import apply_moves
+from bookbuilder.layout.placement import apply_moves
 
 
 def _body(markup: str):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
 
 from conftest import squash
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bookbuilder import repairs
-from bookbuilder.enrich import enrich
-from bookbuilder.manuscript import read_book
+from bookbuilder.layout import repairs
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.source.manuscript import read_book
 from test_small_books import make_book
 
 

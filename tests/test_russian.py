@@ -11,11 +11,11 @@ import pdfplumber
 import pytest
 from lxml import etree, html
 
-from bookbuilder.epub import write_epub
-from bookbuilder.enrich import enrich
-from bookbuilder.glossary import mark_glossary_uses
-from bookbuilder.manuscript import read_book
-from bookbuilder.matching import compile_forms, element, form_pattern, replace_matches
+from bookbuilder.epub.container import write_epub
+from bookbuilder.passes.enrich import enrich
+from bookbuilder.passes.glossary import mark_glossary_uses
+from bookbuilder.source.manuscript import read_book
+from bookbuilder.passes.matching import compile_forms, element, form_pattern, replace_matches
 from conftest import copy_book, epub_documents, epubcheck, run_cli, squash
 from test_end_to_end import folio_map
 
@@ -68,8 +68,8 @@ def test_transliteration_footnote_on_page_of_first_yezhovshchina(real_book):
 
 
 def test_glossed_terms_do_not_repeat_their_gloss(real_book):
-    from bookbuilder.expand import expand_notes
-    from bookbuilder.render import environment
+    from bookbuilder.markup.expand import expand_notes
+    from bookbuilder.markup.print_html import environment
     expand_notes(real_book.model, environment())        # the notes' words, as the renderers set them
     chapter_one = real_book.model.chapters[0]
     yezh = next(n for n in chapter_one.notes if n.id.endswith("tn-yezhovshchina"))
@@ -120,7 +120,7 @@ def test_changing_the_scheme_changes_table_and_notes(tmp_path):
     yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "transliteration:\n  scheme: bgn_pcgn\n",
                          encoding="utf-8")
     book = enrich(read_book(book_dir))
-    from bookbuilder.pagelist import PageList
+    from bookbuilder.core.pagelist import PageList
     # no print page numbers: they would cost a layout of this new text, and are tested elsewhere
     epub_path = write_epub(book, tmp_path / "bgn.epub", pages=PageList("", ()))
     with zipfile.ZipFile(epub_path) as z:

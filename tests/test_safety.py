@@ -226,7 +226,7 @@ def test_a_killed_build_leaves_the_previous_outputs(tmp_path, when):
 
 
 def test_pandoc_s_own_styles_stay_and_others_go():
-    from bookbuilder.sanitize import safe_style
+    from bookbuilder.source.sanitize import safe_style
     assert safe_style("text-align: right;") == "text-align: right"
     assert safe_style("width: 50%; background: url(http://127.0.0.1/x)") == "width: 50%"
     assert safe_style("color: red") is None and safe_style("width: expression(alert(1))") is None
@@ -236,7 +236,7 @@ def test_the_fetcher_rule(tmp_path):
     """Files under the allowed folders and small data: URLs pass; everything else is refused,
     also a link inside the book folder that points outside it."""
     from bookbuilder import cache
-    from bookbuilder.fetcher import DATA_URL_LIMIT, allowed_roots, refusal
+    from bookbuilder.source.fetcher import DATA_URL_LIMIT, allowed_roots, refusal
 
     book = tmp_path / "book"
     (book / "images").mkdir(parents=True)

@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from bookbuilder.build import build
+from bookbuilder.run.build import build
 
 INCH = 72
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from bookbuilder.config import load_config
-from bookbuilder.enrich import tag_russian
+from bookbuilder.core.config import load_config
+from bookbuilder.passes.enrich import tag_russian
 from bookbuilder.errors import ArticleImportError, ConfigError
-from bookbuilder.importer import import_article, parse_article, plan_chapters
+from bookbuilder.importer.article import import_article, parse_article, plan_chapters
 
 ARTICLE = """= Sample Topic =
 
@@ -105,9 +105,9 @@ def test_config_errors_name_the_line(tmp_path):
 
 
 def test_epub_is_reproducible(tmp_path):
-    from bookbuilder.enrich import enrich
-    from bookbuilder.epub import write_epub
-    from bookbuilder.manuscript import read_book
+    from bookbuilder.passes.enrich import enrich
+    from bookbuilder.epub.container import write_epub
+    from bookbuilder.source.manuscript import read_book
     from conftest import ROOT
     first = write_epub(enrich(read_book(ROOT / "book")), tmp_path / "a.epub").read_bytes()
     second = write_epub(enrich(read_book(ROOT / "book")), tmp_path / "b.epub").read_bytes()
@@ -121,7 +121,7 @@ def test_the_build_runs_on_a_data_stack_that_stays_mapped():
     import resource
     import sys
 
-    from bookbuilder.deepstack import run_deep
+    from bookbuilder.process.deepstack import run_deep
 
     def down(n: int) -> int:
         return 0 if n == 0 else down(n - 1) + 1

@@ -1,0 +1,1 @@
+"""epub: (to be written)."""

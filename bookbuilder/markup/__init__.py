@@ -1,0 +1,1 @@
+"""markup: (to be written)."""

@@ -1,0 +1,1 @@
+"""press: (to be written)."""
