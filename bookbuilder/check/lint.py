@@ -261,7 +261,7 @@ def check_raw_html(lines: list[SourceLine]) -> list[Finding]:
 
 
 def check_images(book_dir: Path, lines: list[SourceLine]) -> list[Finding]:
-    from bookbuilder.passes.author_images import judge
+    from bookbuilder.source.image_refs import judge
 
     findings = []
     for line, text in _prose_lines(lines):

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import yaml
 
+from bookbuilder.core.paper import TRIM_SIZES
 from bookbuilder.errors import ConfigError
 
 # Trim sizes a book.yaml may name, as CSS page sizes.
-TRIM_SIZES = {"6x9": "6in 9in", "a5": "148mm 210mm", "letter": "8.5in 11in"}
-TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
 
 
 @dataclass

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bookbuilder.core.config import TRIM_SIZES, BookConfig
+from bookbuilder.core.config import BookConfig
+from bookbuilder.core.paper import PAPER_SIZES, TRIM_SIZES
 
 READER, PRINT, PACKET = "reader", "print", "packet"
-PAPER_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm"}
-BLEED_IN = 0.125
 
 
 @dataclass(frozen=True)

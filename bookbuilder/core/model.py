@@ -45,6 +45,22 @@ def inner_xhtml(element) -> str:
     return text + "".join(etree.tostring(child, encoding="unicode", method="xml") for child in element)
 
 
+def drop_keeping_tail(el) -> None:
+    """Take ``el`` out of its tree, leaving the text after it where it was (its tail joins
+    the text before it); ``el`` keeps no tail, so it may be put back elsewhere."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    el.tail = None
+    parent.remove(el)
+
+
 @dataclass
 class Heading:
     level: int       # 1 = chapter title, 2 = section, ...

@@ -1,4 +1,4 @@
-"""Course packets: a few chapters of the book for a class, as a PDF (and booklet) and an EPUB.
+"""Course packets as declared: a few chapters of the book for a class (run/packets.py builds them).
 
 A packet is declared under ``packets:`` in book.yaml or on the command line
 (``python build.py packet --chapters 2-3 --title ...``). It is built from its own
@@ -10,10 +10,10 @@ its pages are numbered from 1. The chapters keep the book's numbers and paragrap
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from bookbuilder.core.config import BookConfig, YamlDoc
-from bookbuilder.core.editions import PAPER_SIZES, Edition, PacketInfo, packet_edition
+from bookbuilder.core.editions import Edition, PacketInfo, packet_edition
+from bookbuilder.core.paper import PAPER_SIZES
 from bookbuilder.errors import ConfigError
 
 IMPOSITIONS = ("booklet", "2up")
@@ -104,21 +104,3 @@ def ad_hoc_packet(config: BookConfig, chapters: str, title: str, course: str = "
              "instructor": instructor, "paper": paper, "impose": list(impose), "chapters": chapters}
     info = packet_info(entry)
     return packet_edition(config, info, parse_chapters(chapters, config))
-
-
-def write_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
-    """The packet's PDF, its impositions and its EPUB, in ``out_dir``."""
-    from bookbuilder.layout.parts import write_book_pdf
-    from bookbuilder.passes.enrich import enrich
-    from bookbuilder.epub.container import write_epub
-    from bookbuilder.press.imposition import impose
-    from bookbuilder.source.manuscript import read_book
-
-    book = enrich(read_book(book_dir, edition.selection))
-    # laid out in parts, each kept in the cache: after an edit, its chapter alone is laid out
-    pdf = write_book_pdf(book, out_dir / f"{edition.slug}.pdf", edition)
-    outputs = [pdf]
-    for kind in edition.packet.impose:
-        outputs.append(impose(pdf, out_dir / f"{edition.slug}-{kind}.pdf", kind))
-    outputs.append(write_epub(book, out_dir / f"{edition.slug}.epub", edition))
-    return outputs

@@ -55,6 +55,13 @@ class PageMap:
     def empty(cls) -> "PageMap":
         return cls({}, [])
 
+    def to_json(self) -> dict:
+        return {"page_of": self.page_of, "folios": self.folios}
+
+    @classmethod
+    def from_json(cls, saved: dict) -> "PageMap":
+        return cls(saved["page_of"], saved["folios"])
+
     @classmethod
     def from_document(cls, document, first_body_id: str | None) -> "PageMap":
         page_of: dict[str, int] = {}

@@ -1,19 +1,50 @@
-"""The print shop's colour and paper: the CMYK output-intent profile and the bleed.
+"""The page and the paper: one home for every measure of the printed book.
 
-Kept apart from prepress.py (which lays out and post-processes the print PDF) so the
-stylesheet renderer can read it without importing the prepress stage.
+Trim sizes, the margins (and so the text block), the packets' paper, the bleed and the room
+for crop marks beyond it, and the CMYK profile of the print edition's output intent. The
+print style sheets (templates/print/*.css.j2) are given these values; nothing else states them.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuilder.errors import RenderError
 
+# the book's trim sizes (book.yaml's trim:), as CSS page sizes and in inches
+TRIM_SIZES = {"6x9": "6in 9in", "a5": "148mm 210mm", "letter": "8.5in 11in"}
+TRIM_INCHES = {"6x9": (6, 9), "a5": (5.83, 8.27), "letter": (8.5, 11)}
+# a course packet's paper (its own page size: the book's pages are not printed on it)
+PAPER_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm"}
+
+
+@dataclass(frozen=True)
+class Margins:
+    """A page's margins in inches; inside is the gutter (left on a recto, right on a verso)."""
+    top: float
+    outside: float
+    bottom: float
+    inside: float
+
+
+BOOK_MARGINS = Margins(top=0.75, outside=0.6, bottom=0.8, inside=0.85)
+# a packet's outer margin is wide, for a student's notes
+PACKET_MARGINS = Margins(top=0.9, outside=2.0, bottom=0.9, inside=1.0)
+
+
+def text_block(trim: str) -> tuple[float, float]:
+    """The book's text block (width, height) in inches: the trim less the margins."""
+    width, height = TRIM_INCHES[trim]
+    m = BOOK_MARGINS
+    return round(width - m.outside - m.inside, 2), round(height - m.top - m.bottom, 2)
+
+
 BLEED_IN = 0.125                    # paper trimmed off: backgrounds reach this far
 SLUG_IN = 0.25                      # beyond the bleed, on the sheet: where the crop marks go
 BLEED_PT = BLEED_IN * 72
+SLUG_PT = SLUG_IN * 72
 PROFILE_ENV = "BOOKBUILDER_CMYK_PROFILE"
 # Ghostscript's "Artifex CMYK SWOP Profile" (AGPL-3+), installed by `apt-get install libgs-common`
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")

@@ -60,7 +60,7 @@ def describe(book: Book, pages: PageList | None = None) -> Accessibility:
 
 def summary(book: Book, pages: PageList | None = None) -> str:
     """The accessibility summary in plain English, from the template and the book's counts."""
-    from bookbuilder.markup.print_html import environment
+    from bookbuilder.markup.templates import environment
 
     notes = sum(len(d.notes) for d in book.divisions)
     text = environment().get_template("epub/accessibility-summary.txt").render(

@@ -1,68 +1,32 @@
-"""Package the content documents into an EPUB 3 with ebooklib."""
+"""The EPUB 3 container: the content documents (markup/epub_xhtml.py), the style sheet, the
+charts and images, the cover and the package metadata (accessibility.py), put together with
+ebooklib and written through writer.py.
+
+The EPUB lays nothing out: its print page numbers (``pages``) are handed to it by the build
+(run/page_list.py), read from the layout of the edition it follows.
+"""
 
 from __future__ import annotations
 
-import copy
-import zipfile
 from pathlib import Path
 
 from ebooklib import epub
 
+from bookbuilder.cache import atomic_path
+from bookbuilder.core.editions import Edition, reader_edition
+from bookbuilder.core.model import Book
+from bookbuilder.core.pagelist import PageList
+from bookbuilder.epub import writer
 from bookbuilder.epub.accessibility import describe
 from bookbuilder.markup.cover_art import draw_cover
-from bookbuilder.core.editions import Edition, reader_edition
+from bookbuilder.markup.epub_xhtml import epub_bodies, epub_documents, epub_stylesheet, id_files
+from bookbuilder.markup.expand import chart_files, expand_notes
+from bookbuilder.markup.image_prep import image_files, media_type
+from bookbuilder.markup.templates import build_date, environment
 from bookbuilder.source.fetcher import read_allowed
-from bookbuilder.markup.image_prep import expand_images, image_files, media_type
-from bookbuilder.core.model import Book, inner_xhtml
-from bookbuilder.core import pagelist
-from bookbuilder.core.pagelist import PageList, page_list
-from bookbuilder.cache import atomic_path
-from bookbuilder.markup.expand import chart_files, expand_figures, expand_notes
-from bookbuilder.markup.print_html import build_date, environment, epub_documents, epub_stylesheet, unmoved_print_html
 
 XHTML = "application/xhtml+xml"
 COVER_IMAGE = "images/cover.png"
-
-
-def id_files(book: Book) -> dict[str, str]:
-    """Element id -> the EPUB file it ends up in."""
-    file_of = {}
-    for division in book.divisions:
-        file_of[division.id] = division.file_name
-        for root in [division.body] + [note.content for note in division.notes]:
-            for el in root.iter():
-                if isinstance(el.tag, str) and el.get("id"):
-                    file_of[el.get("id")] = division.file_name
-    glossary = book.division("glossary")
-    for entry in book.glossary:
-        file_of[entry.id] = glossary.file_name if glossary else ""
-    return file_of
-
-
-def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None) -> dict[str, str]:
-    """Each division's body as XHTML, with links to other divisions pointed at their files."""
-    bodies = {}
-    env = environment()
-    images = image_files(book, "epub") if images is None else images
-    for division in book.divisions:
-        body = copy.deepcopy(division.body)
-        expand_figures(body, book, env, charts)
-        expand_images(body, book, env, images)
-        for link in body.iter("a"):
-            href = link.get("href", "")
-            target = href[1:] if href.startswith("#") else None
-            if target and file_of.get(target, division.file_name) != division.file_name:
-                link.set("href", f"{file_of[target]}#{target}")
-            classes = (link.get("class") or "").split()
-            # epub:type for reading systems, with its DPUB-ARIA role for assistive technology
-            if "noteref" in classes:
-                link.set("data-epub-type", "noteref")
-                link.set("role", "doc-noteref")
-            elif "glossterm" in classes:
-                link.set("data-epub-type", "glossref")
-                link.set("role", "doc-glossref")
-        bodies[division.id] = inner_xhtml(body)     # data-epub-type becomes epub:type later
-    return bodies
 
 
 def assemble(book: Book, edition: Edition | None = None, pages: PageList | None = None) -> epub.EpubBook:
@@ -121,50 +85,11 @@ def assemble(book: Book, edition: Edition | None = None, pages: PageList | None 
     return ebook
 
 
-def write_epub(book: Book, target: Path, edition: Edition | None = None, pages: PageList | None = None) -> Path:
-    """Write the EPUB; its page numbers are those of ``pages`` or, by default, of the
-    edition's own PDF (cached by the text's hash: laid out only when the text changed)."""
+def write_epub(book: Book, target: Path, edition: Edition | None, pages: PageList | None) -> Path:
+    """Write the EPUB of ``book`` in ``edition`` (None: the reader's); ``pages``: the page
+    list of that edition's PDF (None: an EPUB without print page numbers)."""
     edition = edition or reader_edition(book.config)
-    ebook = assemble(book, edition, pages if pages is not None else edition_pages(book, edition))
-    when = build_date(book)
-    options = {"epub3_pages": False, "mtime": when, "raise_exceptions": True}
+    ebook = assemble(book, edition, pages)
     with atomic_path(target) as tmp:
-        writer = _Writer(str(tmp), ebook, options)
-        writer.process()
-        writer.write()
-        _pin_timestamps(tmp, when.timetuple()[:6])
+        writer.write(ebook, tmp, build_date(book))
     return target
-
-
-class _Writer(epub.EpubWriter):
-    """ebooklib's writer, declaring the book's language on the package element too
-    (xml:lang, where DAISY Ace looks for it)."""
-
-    def _write_opf_file(self, root):
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
-        super()._write_opf_file(root)
-
-
-def edition_pages(book: Book, edition: Edition) -> PageList:
-    """The page list of the edition's PDF: cached, or from its parts as its PDF is laid out
-    (bookparts.py; WeasyPrint imported only then)."""
-    source = pagelist.edition_name(book, edition)
-
-    def lay_out() -> PageList:
-        from bookbuilder.layout.parts import lay_out_book
-        return PageList(source, tuple(lay_out_book(book, edition).markers))
-
-    return page_list(book, source, unmoved_print_html(book, edition), lay_out)
-
-
-def _pin_timestamps(path: Path, date_time: tuple) -> None:
-    """Give every zip entry the build date, so the same book gives the same bytes.
-    (ebooklib stamps entries with the clock.) The mimetype entry stays first and stored."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w") as out:
-        for info, data in entries:
-            pinned = zipfile.ZipInfo(info.filename, date_time=date_time)
-            pinned.compress_type = info.compress_type
-            pinned.external_attr = 0o644 << 16
-            out.writestr(pinned, data)

@@ -6,7 +6,7 @@ matter division opens on a recto, and a chapter's pages depend only on its own t
 each part is laid out alone, written as a tagged PDF and kept in the cache under a hash of
 its print HTML. A rebuild lays out only the parts whose HTML changed: the edited chapter,
 and the contents, glossary, register or index when page numbers they print moved.
-pdfjoin.py joins the parts' PDFs.
+join.py joins the parts' PDFs.
 
 A chapter or back matter division is laid out without its folios, so that where it stands
 does not change its pages: a chapter that grows by a page moves the folios of the parts
@@ -32,38 +32,33 @@ sheet starts on the side of folio 1 (a verso, after the packet's cover).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import fcntl
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 from lxml import html as lxml_html
 from markupsafe import Markup
 
 from bookbuilder import cache
-from bookbuilder.process import forking as children
-from bookbuilder.process import memory
 from bookbuilder.core import pagelist
-from bookbuilder.layout import join as pdfjoin
-from bookbuilder.layout import placement
-from bookbuilder.layout import repairs
 from bookbuilder.core.editions import Edition, reader_edition
-from bookbuilder.errors import RenderError
 from bookbuilder.core.model import Book
 from bookbuilder.core.pagemap import PageMap, roman
-from bookbuilder.markup.print_html import environment, print_html, print_stylesheet, unmoved_print_html
+from bookbuilder.errors import RenderError
+from bookbuilder.layout import engine, join, page_starts, placement, repairs
+from bookbuilder.layout.chapter_worker import ChapterWorker, later_chapters
+from bookbuilder.layout.note_repairs import keep_notes_with_calls, misplaced
+from bookbuilder.markup.print_html import print_html, print_stylesheet, unmoved_print_html
+from bookbuilder.markup.templates import environment
+from bookbuilder.process import memory, turns
 
 log = logging.getLogger("bookbuilder")
 
 MAX_ROUNDS = 3          # layouts of the opening and back matter until their numbers hold
 VERSION = "parts-2"     # in every part's key: bump when what a part's files hold changes
-MIN_CHAPTERS_APART = 4  # fewer chapters to lay out are not worth a child (about a second to start)
-CHILD_SHARE = 0.5       # of their text: the child reads the book while this process does too
+PARTS = "parts"         # its last page map is kept apart from the reference layout's (repairs.last_page_map)
 
 
 @dataclass(frozen=True)
@@ -108,16 +103,16 @@ class LaidBook:
     folios_over: dict[int, int]         # page index in the book -> its page in the folio sheet
 
 
-def write_book_pdf(book: Book, target: Path, edition: Edition, worker: "ChapterWorker | None" = None) -> Path:
+def write_book_pdf(book: Book, target: Path, edition: Edition, worker: ChapterWorker | None = None) -> Path:
     """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them.
     Two builds of one book (a watcher and a build by hand) take turns: one would otherwise
     let go of parts the other is about to join."""
-    with book_turn(book.config.root, edition):
+    with turns.turn(_used_record(book.config.root, edition).with_suffix(".lock")):
         laid = lay_out_book(book, edition, worker)
         _say_misplaced_notes(book, laid)
         sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1,
                              _side_of_first_folio(laid.folios_over))
-        pdfjoin.join([p.pdf if p else None for p in laid.parts], target,
+        join.join([p.pdf if p else None for p in laid.parts], target,
                      overlays={page: (sheet, at) for page, at in laid.folios_over.items()})
         pagelist.store(book, pagelist.PageList(pagelist.edition_name(book, edition), tuple(laid.markers)),
                        unmoved_print_html(book, edition))
@@ -129,26 +124,12 @@ def _say_misplaced_notes(book: Book, laid: LaidBook) -> None:
     """A warning for each note still on another page than its call, with the folios the
     reader sees (a part laid out alone knows only its own pages), on every build that joins
     the part: one from the cache, or laid out by the worker, too."""
-    from bookbuilder.layout.engine import misplaced
-
     for part in laid.parts:
         if part is not None:
             for _, problem in misplaced(_alone(book, part.part), PageMap(part.page_of, part.folios)):
                 log.warning(problem)
 
 
-@contextlib.contextmanager
-def book_turn(book_dir: Path, edition: Edition):
-    """Hold the book's turn (an advisory lock beside its record of parts) for a ``with``; a
-    process that ends lets it go with it."""
-    lock = _used_record(book_dir, edition).with_suffix(".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(held, fcntl.LOCK_UN)
 
 
 def _keep_only(book: Book, edition: Edition, used: list[Path | None]) -> None:
@@ -168,9 +149,18 @@ def _used_record(book_dir: Path, edition: Edition) -> Path:
     return cache.path("layout", f"parts-used-{where}.json")
 
 
-def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = None) -> LaidBook:
+def early_worker(book: Book, edition: Edition) -> ChapterWorker:
+    """A chapter worker started as soon as the book is read, when the book's last parts are
+    not all in the cache (a first build, or a cleaned cache): it lays out beside this
+    process from then on (told what later, by lay_out_book)."""
+    record = cache.read_json(_used_record(book.config.root, edition))
+    warm = record and all(Path(f).exists() for f in record)
+    return ChapterWorker(None if warm else book, lay_out_chapter)
+
+
+def lay_out_book(book: Book, edition: Edition, worker: ChapterWorker | None = None) -> LaidBook:
     """Every part, from the cache or laid out; ``worker``: a chapter worker started before the
-    book was read (ChapterWorker.early), else one is started here when it pays.
+    book was read (early_worker), else one is started here when it pays.
 
     The parts whose pages print no page number of another part come first: the chapters and
     the back matter from the manuscript (a bibliography). Then the opening and the generated
@@ -182,7 +172,7 @@ def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = 
     cached, looked_up = _found(book, body, edition)
     todo = [d for d in body if d.id not in cached]
     laid_body = {}
-    with worker or ChapterWorker.beside(book, todo) as worker:
+    with worker or ChapterWorker.beside(book, todo, lay_out_chapter) as worker:
         apart = later_chapters(todo)
         worker.expect(apart)
         handed = set(apart) if worker.child is not None else set()
@@ -194,7 +184,7 @@ def lay_out_book(book: Book, edition: Edition, worker: "ChapterWorker | None" = 
         return _numbered(book, edition, laid_body, worker)
 
 
-def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], worker: "ChapterWorker") -> LaidBook:
+def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], worker: ChapterWorker) -> LaidBook:
     """The opening and the generated back matter, laid out around the body's parts until the
     page numbers they print are those of the whole book. The longest generated division (the
     index) goes to the worker, laid out from the last page numbers known, while this process
@@ -203,7 +193,7 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
     generated = [d for d in book.back if d.generated]
     front_ids = tuple(d.id for d in book.front)
     # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
-    guess = _last_map(book, edition) or _compose(chapters).page_map
+    guess = repairs.last_page_map(book, edition, PARTS) or _compose(chapters).page_map
     aside = max(generated, key=lambda d: _generated_size(book, d)) if len(generated) > 1 else None
     for _ in range(MAX_ROUNDS):
         # the contents, apart from the front matter: what a cold build lays out twice is short
@@ -238,7 +228,7 @@ def _lay_out_in_order(book: Book, edition: Edition) -> LaidBook:
     each on its side (kept in the cache by side and HTML), the generated back matter with the
     page map of what precedes it; then the opening again, until the numbers its contents print
     are those of the whole (a packet's opening is a page: its numbers do not move the rest)."""
-    guess = _last_map(book, edition) or PageMap.empty()
+    guess = repairs.last_page_map(book, edition, PARTS) or PageMap.empty()
     for _ in range(MAX_ROUNDS):
         parts = [_lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition)]
         for division in book.divisions:
@@ -258,8 +248,7 @@ def _numbers_hold(book: Book, edition: Edition, laid: LaidBook, numbered: list[L
     is kept as the next build's first guess."""
     if not all(_html(book, p.part, laid.page_map, edition) == p.source for p in numbered):
         return False
-    cache.write_json(_last_pages(book, edition), {"page_of": laid.page_map.page_of,
-                                                  "folios": laid.page_map.folios})
+    repairs.keep_last_page_map(book, edition, PARTS, laid.page_map)
     return True
 
 
@@ -296,110 +285,9 @@ def _found(book: Book, divisions: list, edition: Edition) -> tuple[dict[str, Lai
     return found, looked_up
 
 
-def later_chapters(todo: list) -> list[str]:
-    """Of the chapters to lay out, the later ones a worker takes: none when they are too few
-    to pay for its start, else the last ones holding about CHILD_SHARE of their text."""
-    if len(todo) < MIN_CHAPTERS_APART:
-        return []
-    sizes = [len(d.body.text_content()) for d in todo]
-    share, later, cut = sum(sizes) * CHILD_SHARE, 0, len(todo)
-    while cut > 1 and later + sizes[cut - 1] <= share:
-        cut -= 1
-        later += sizes[cut]
-    return [d.id for d in todo[cut:]]
-
-
-class ChapterWorker:
-    """A child process (children.py, workers.py) laying out, into the cache, the later chapters
-    of those the cache does not hold (later_chapters), while this process lays out the earlier
-    ones: a cold build on two cores. A chapter it did not lay out (an error, a child gone) is
-    laid out here, which meets and reports the error."""
-
-    def __init__(self, book: Book | None, chapter_ids: list[str] | None = None):
-        """``chapter_ids``: the chapters to lay out; None: told later by ``expect`` (a child
-        started as soon as the book is read, before this process knows what the cache holds)."""
-        self.waiting: set[str] = set()
-        self.child = None
-        if book is not None and children.spare_cores(busy=True) >= 1:
-            children.prepare(book)
-            self.child = children.Child(lambda requests, answers: lay_out_chapters(book, requests, answers))
-            if chapter_ids is not None:
-                self.expect(chapter_ids)
-
-    @classmethod
-    def early(cls, book: Book, edition: Edition) -> "ChapterWorker":
-        """Started as soon as the book is read, when the book's last parts are not all in the
-        cache (a first build, or a cleaned cache): it lays out beside this process from then on."""
-        record = cache.read_json(_used_record(book.config.root, edition))
-        warm = record and all(Path(f).exists() for f in record)
-        return cls(None if warm else book)
-
-    @classmethod
-    def beside(cls, book: Book, todo: list) -> "ChapterWorker":
-        later = later_chapters(todo)
-        return cls(book if later else None, later)
-
-    def expect(self, chapter_ids: list[str]) -> None:
-        """The chapters this process leaves to the child (its first request)."""
-        self.waiting = set(chapter_ids)
-        if self.child is not None:
-            self.child.ask(chapter_ids)
-
-    def also(self, division_id: str, page_map: PageMap) -> None:
-        """One more division for the child to lay out alone, printing ``page_map``'s numbers."""
-        if self.child is None:
-            return
-        where = cache.path("layout", f"aside-{division_id}-{cache.key(page_map.page_of, page_map.folios)}.json")
-        cache.write_json(where, {"page_of": page_map.page_of, "folios": page_map.folios})
-        self.waiting.add(division_id)
-        self.child.ask({"division": division_id, "page_map": str(where)})
-
-    def wait_for(self, chapter_id: str) -> None:
-        while self.child is not None and chapter_id in self.waiting:
-            answer = self.child.answer()
-            if "done" not in answer:            # it met an error or ended: the rest is done here
-                self.close()
-                break
-            self.waiting.discard(answer["done"])
-
-    def close(self) -> None:
-        if self.child is not None:
-            self.child.close()
-            self.child = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def lay_out_chapters(book: Book, requests: TextIO, answers: TextIO) -> None:
-    """Lay out divisions of the book alone into the cache (ChapterWorker): those of
-    the JSON list the first request holds, then each division a later request names with the
-    page map to print. One JSON line of answer for each; on any error, say so and stop: the
-    build lays the rest out and reports it."""
-    def answer(what) -> None:
-        answers.write(json.dumps(what) + "\n")
-
-    try:
-        for chapter_id in json.loads(requests.readline() or "[]"):
-            lay_out_chapter(book, chapter_id)
-            answer({"done": chapter_id})
-        for line in requests:
-            asked = json.loads(line)
-            saved = json.loads(Path(asked["page_map"]).read_text(encoding="utf-8"))
-            lay_out_chapter(book, asked["division"], page_map=PageMap(saved["page_of"], saved["folios"]))
-            answer({"done": asked["division"]})
-    except Exception as exc:                    # reported by the build, which meets it again
-        answer({"error": str(exc)})
-
-
 def _folio_sheet(book: Book, edition: Edition, count: int, first_side: str = "right") -> Path | None:
     """The chapters' folios 1 to ``count``, one a page, the first on ``first_side`` (each on
     the side of the page it is laid over), laid out and kept by their HTML."""
-    from bookbuilder.layout.engine import render
-
     if not count:
         return None
     source = environment().get_template("print/folios.html.j2").render(
@@ -408,7 +296,7 @@ def _folio_sheet(book: Book, edition: Edition, count: int, first_side: str = "ri
     target = cache.path("parts", f"folios-{cache.key(VERSION, source, length=24)}.pdf")
     if not target.exists():
         with cache.atomic_path(target) as tmp:
-            render(source, book.config.root).write_pdf(tmp, pdf_identifier=book.config.identifier.encode())
+            engine.render(source, book.config.root).write_pdf(tmp, pdf_identifier=book.config.identifier.encode())
     return target
 
 
@@ -427,14 +315,8 @@ def _alone(book: Book, part: Part) -> Book:
     return dataclasses.replace(book, divisions=[d for d in book.divisions if d.id in part.division_ids])
 
 
-def _last_map(book: Book, edition: Edition) -> PageMap | None:
-    saved = cache.read_json(_last_pages(book, edition))
-    return PageMap(saved["page_of"], saved["folios"]) if saved else None
 
 
-def _last_pages(book: Book, edition: Edition) -> Path:
-    """The page map of the last join, by book and edition (a guess, checked before it is kept)."""
-    return cache.path("layout", f"last-parts-{cache.key(VERSION, str(book.config.root), edition.slug, length=20)}.json")
 
 
 def _compose(parts: list[LaidPart | None], tail: PageMap | None = None, rectos: bool = True) -> LaidBook:
@@ -501,7 +383,7 @@ def _foreign_links(source: str) -> str:
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if href.startswith("#") and len(href) > 1 and href[1:] not in here:
-            link.set("href", pdfjoin.FOREIGN + href[1:])
+            link.set("href", join.FOREIGN + href[1:])
             changed = True
     if not changed:
         return source
@@ -514,8 +396,6 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
     needs no further repair, written as a tagged PDF and kept (``write=False``: written by
     ``_write`` when the caller knows it is the one to keep). ``looked_up``: (repairs, moves,
     HTML) of an earlier ``_lookup`` of the part with the same page map."""
-    from bookbuilder.layout.engine import page_map_of
-
     alone = _alone(book, part)
     if looked_up is None:
         hit, known, moves, _ = _lookup(book, part, page_map, edition)
@@ -525,9 +405,9 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
     if hit:
         return hit
     document, source = _settle(book, part, page_map, edition, known, moves)
-    local = page_map_of(alone, document)
+    local = engine.page_map_of(alone, document)
     # labelled by page index: _compose gives them the folios of where the part stands
-    markers = pagelist.from_layout(alone, document, [str(i) for i in range(len(document.pages))],
+    markers = page_starts.from_layout(alone, document, [str(i) for i in range(len(document.pages))],
                                    pagelist.edition_name(alone, edition))
     laid = LaidPart(part, _files(part, source)[0], local.page_of, len(document.pages),
                     [dataclasses.asdict(m) for m in markers.markers], source, part.first_folio or 1,
@@ -538,11 +418,9 @@ def _lay_out(book: Book, part: Part, page_map: PageMap, edition: Edition,
 
 def _write(book: Book, laid: LaidPart) -> LaidPart:
     """The tagged PDF of a part laid out and what the join needs of it, into the cache."""
-    from bookbuilder.layout.engine import write_tagged
-
     if laid.unwritten is not None:
         pdf, meta = _files(laid.part, laid.source)
-        write_tagged(_alone(book, laid.part), laid.unwritten, pdf)
+        engine.write_tagged(_alone(book, laid.part), laid.unwritten, pdf)
         cache.write_json(meta, {"page_of": laid.page_of, "pages": laid.pages, "markers": laid.markers})
         laid.unwritten = None
         memory.collect()        # a layout's boxes go before the next part is laid out
@@ -565,8 +443,6 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
 
     The repairs look at the pages before the generated back matter (glossary, index), as a
     whole book's drafts do, which leave it out: those are set from data, not from the text."""
-    from bookbuilder.layout.engine import MAX_NOTE_REPAIRS, misplaced, page_map_of, render
-
     alone = _alone(book, part)
 
     def source():
@@ -576,21 +452,20 @@ def _settle(book: Book, part: Part, page_map: PageMap, edition: Edition, known: 
 
     def body_of_layout():
         rendered.append(source())
-        document = render(rendered[-1], book.config.root)
-        local = page_map_of(alone, document)
+        document = engine.render(rendered[-1], book.config.root)
+        local = engine.page_map_of(alone, document)
         generated = [local.page_of[d.id] for d in alone.back if d.generated and d.id in local.page_of]
         return _Layout(document, document.pages[:min(generated, default=len(document.pages))])
 
-    for attempt in range(MAX_NOTE_REPAIRS + 1):
+    def lay_out():
         laid = moves.fill_pages(body_of_layout)
         known.figures, known.respaced = moves.moves, moves.respaced
-        problems = misplaced(alone, page_map_of(alone, laid.document))
-        apart = {note_id for note_id, _ in problems} - known.notes
-        if not apart or attempt == MAX_NOTE_REPAIRS:
-            break
-        known.notes |= apart
-        laid = None             # let the layout go before the next
-        memory.collect()
+        return laid
+
+    def notes_apart(laid) -> set[str]:
+        return {note_id for note_id, _ in misplaced(alone, engine.page_map_of(alone, laid.document))}
+
+    laid = keep_notes_with_calls(lay_out, known.notes, notes_apart)
     repairs.remember(alone, known, edition)
     return laid.document, rendered[-1]
 

@@ -1,6 +1,6 @@
 """Layout repairs remembered per division.
 
-Three repairs cost layouts to find (pdf.py, placement.py, linebreaks.py): a note WeasyPrint
+Three repairs cost layouts to find (note_repairs.py, placement.py): a note WeasyPrint
 set apart from its call (the block of its call starts a new page), a figure that opened a
 page after a page left with room (it is moved past the blocks that fill that room), and a
 paragraph WeasyPrint broke into a stretched line (it is respaced, or sent to a new page).
@@ -22,9 +22,11 @@ from bookbuilder import cache
 from bookbuilder.fonts import book_fonts
 from bookbuilder.markup.applied_repairs import block_key
 from bookbuilder.core.model import Book
+from bookbuilder.core.pagemap import PageMap
 from bookbuilder.core.editions import Edition, reader_edition
 from bookbuilder.markup.expand import expand_notes
-from bookbuilder.markup.print_html import division_print_html, environment, footnote_capacity, long_notes, unrepaired
+from bookbuilder.markup.print_html import division_print_html, footnote_capacity, long_notes, unrepaired
+from bookbuilder.markup.templates import environment
 
 # the repairs' rules, in every key: decisions found by another version of them (another
 # checkout sharing the cache) are never reused
@@ -88,3 +90,21 @@ def remember(book: Book, repairs: Repairs, edition: Edition | None = None) -> No
             "notes": sorted(repairs.notes & place.notes),
             "figures": {k: v for k, v in repairs.figures.items() if k in place.figures},
             "respaced": {k: v for k, v in repairs.respaced.items() if k in place.paragraphs}})
+
+
+def last_page_map(book: Book, edition: Edition, layouts: str) -> PageMap | None:
+    """The page map of the edition's last layout (``layouts``: "whole", laid out at once by
+    reference.py, or "parts", joined by parts.py): the first guess of the next build's page
+    numbers, checked before it is kept."""
+    saved = cache.read_json(_last_page_map_file(book, edition, layouts))
+    return PageMap.from_json(saved) if saved else None
+
+
+def keep_last_page_map(book: Book, edition: Edition, layouts: str, page_map: PageMap) -> None:
+    cache.write_json(_last_page_map_file(book, edition, layouts), page_map.to_json())
+
+
+def _last_page_map_file(book: Book, edition: Edition, layouts: str) -> Path:
+    """By book and edition, not by content: a guess for the next text."""
+    key = cache.key(RULES, layouts, str(book.config.root), edition.slug, length=20)
+    return cache.path("layout", f"last-{layouts}-{key}.json")

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+from bookbuilder.core.model import drop_keeping_tail
+from bookbuilder.passes.figures import introduces
+
 ID_ONLY_MARKS = {"ix", "gloss-use", "name-use"}        # classes of spans that only hold an id
 CLOSING = re.compile(r"^[,.;:!?)\]’”»…]+")
 OPENING = re.compile(r"[(\[‘“«]+$")
@@ -47,8 +50,6 @@ def _append_text(element, text: str) -> None:
 
 # ------------------------------------------------------------------ a different break
 
-MAX_GAP_EM = 1.5                # as layout_check: the widest acceptable space in a justified line
-SPACE_EM = 0.22                 # the natural space of EB Garamond, in em
 RESPACINGS = 3                  # .respace-1 … .respace-3 in book.css.j2: imperceptible letter-spacing
 NOTE_CLASSES = ("footnote", "noteref")      # a note in print, its call in the model
 
@@ -68,73 +69,6 @@ def block_key(element) -> str:
     return " ".join("".join(parts).split())[:120]
 
 
-def _stretched_blocks(box, block=None):
-    """Elements of the blocks holding a line whose spaces are stretched past MAX_GAP_EM."""
-    kind = type(box).__name__
-    if kind == "LineBox":
-        size = box.style["font_size"]
-        if _spacing(box) + SPACE_EM * size > MAX_GAP_EM * size and block is not None:
-            yield block
-        return
-    if kind in ("BlockBox",) and getattr(box, "element", None) is not None:
-        block = box.element
-    for child in getattr(box, "children", ()):
-        yield from _stretched_blocks(child, block)
-
-
-def _spacing(box) -> float:
-    if getattr(box, "justification_spacing", 0):
-        return box.justification_spacing
-    return max((_spacing(child) for child in getattr(box, "children", ())), default=0.0)
-
-
-def stretched(document) -> set[str]:
-    """Keys of the paragraphs with a stretched line in a layout (running text, not notes)."""
-    keys = set()
-    for page in document.pages:
-        for element in _stretched_blocks(page._page_box.children[0]):
-            keys.add(block_key(element))
-    return keys
-
-
-def notes_apart(book, document) -> set[str]:
-    """Keys of the paragraphs to start on a new page so that a note WeasyPrint set on
-    another page than its call comes back to it.
-
-    WeasyPrint (70) would rather send the last note of a page overleaf than leave a lone
-    first line (an orphan) of the page's last paragraph at its foot: that paragraph, not
-    the one holding the call, is the one to move, and the page loses only a line or two.
-    """
-    from bookbuilder import ids
-
-    page_of = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            page_of.setdefault(anchor, index)
-    keys = set()
-    for division in book.divisions:
-        for note in division.notes:
-            call = ids.note_call(note.id)
-            if call in page_of and page_of.get(note.id) != page_of[call]:
-                last = _last_paragraph(document.pages[page_of[call]]._page_box.children[0])
-                if last is not None:
-                    keys.add(block_key(last))
-    return keys
-
-
-def _last_paragraph(box):
-    """The element of the last block on a page that holds lines of text."""
-    last = None
-    for child in getattr(box, "children", ()):
-        if type(child).__name__ == "LineBox":
-            element = getattr(box, "element", None)
-            return element if element is not None else last
-        found = _last_paragraph(child)
-        if found is not None:
-            last = found
-    return last
-
-
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 NEW_PAGE = "page"               # in place of a respacing level: start the paragraph on a new page
 
@@ -151,3 +85,41 @@ def respace(body, levels: dict[str, int | str]) -> None:
             el.set("class", " ".join((el.get("class") or "").split() + ["new-page"]))
         elif level:
             el.set("class", " ".join((el.get("class") or "").split() + [f"respace-{level}"]))
+
+
+SECTION_ENDS = ("h1", "h2", "h3", "h4", "h5", "h6", "section")
+
+
+def apply_moves(body, moves: dict[str, int]) -> None:
+    """Move each figure of ``body`` past the given number of following blocks.
+
+    A figure stops at the end of its section; one that would pass the next figure takes it
+    along (the numbers stay in reading order); a figure left after an introduction goes
+    after what it introduces.
+    """
+    figures = [el for el in body if el.tag == "figure"]
+    if not figures:
+        return
+    blocks = [el for el in body if el.tag != "figure"]
+    slots = []                                      # how many blocks come before each figure
+    for figure in figures:
+        slot = sum(1 for el in figure.itersiblings(preceding=True) if el.tag != "figure")
+        end = next((i for i in range(slot, len(blocks)) if blocks[i].tag in SECTION_ENDS), len(blocks))
+        slot = min(slot + moves.get(figure.get("id"), 0), end)
+        if slots:
+            slot = max(slot, slots[-1])             # never before the figure it follows
+        while 0 < slot < end and introduces(blocks[slot - 1]):
+            slot += 1
+        slots.append(min(slot, end))
+    for figure, slot in zip(figures, slots):
+        drop_keeping_tail(figure)
+    for figure, slot in reversed(list(zip(figures, slots))):
+        if slot == 0:
+            body.insert(0, figure)
+        else:
+            blocks[slot - 1].addnext(figure)
+
+
+def moved_figure(element, moves: dict[str, int]) -> bool:
+    """Whether ``element`` lies in a figure that placement moved."""
+    return any(f.get("id") in moves and moves[f.get("id")] > 0 for f in element.iterancestors("figure"))

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from bookbuilder import cache
-from bookbuilder.passes.figures import FIGURES_DIR, Figure, _number, _year_month
+from bookbuilder.source.figure_data import FIGURES_DIR, Figure, _number, _year_month
 
 STYLE_VERSION = "2"            # bump when the drawing code changes, to refresh the cache
 WIDTH_IN, HEIGHT_IN = 4.4, 2.7

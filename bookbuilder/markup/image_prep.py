@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from bookbuilder.core.paper import text_block
 from bookbuilder import cache
 from bookbuilder import ids
 from bookbuilder.passes.author_images import Image
@@ -27,7 +28,6 @@ from bookbuilder.words import words
 log = logging.getLogger("bookbuilder")
 
 PRINT_DPI = 300
-TEXT_BLOCK_INCHES = {"6x9": (4.55, 7.45), "a5": (4.38, 6.72), "letter": (7.05, 9.45)}
 EPUB_MAX_PX = 1600
 RULE_VERSION = "2"            # bump when the scaling rule changes, to refresh the cache
 EPUB_FOLDER = "images"        # where the EPUB keeps them (beside the chapters)
@@ -61,7 +61,7 @@ def css_width(image: Image, book) -> str:
     if image.width is None:
         return ""
     value, unit = image.width
-    width, _ = TEXT_BLOCK_INCHES.get(book.config.trim, TEXT_BLOCK_INCHES["6x9"])
+    width, _ = text_block(book.config.trim)
     share = value if unit == "%" else 100 * value * INCHES[unit] / width
     return f"{min(100.0, round(share, 1)):g}%"
 
@@ -74,7 +74,7 @@ def media_type(path: Path) -> str:
 def _limit(book, output: str) -> tuple[int, int]:
     if output == "epub":
         return EPUB_MAX_PX, EPUB_MAX_PX
-    width, height = TEXT_BLOCK_INCHES.get(book.config.trim, TEXT_BLOCK_INCHES["6x9"])
+    width, height = text_block(book.config.trim)
     return round(width * PRINT_DPI), round(height * PRINT_DPI)
 
 

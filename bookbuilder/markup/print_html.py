@@ -1,111 +1,34 @@
-"""Render the document model through Jinja2 templates.
+"""The print HTML: the document model through the print templates, one HTML document for
+the whole book, or for one part of it (layout/parts.py), with its style sheets.
 
-Python hands the templates data; markup lives in ``bookbuilder/templates/`` (package data). The only tree
-rewriting here is format-specific: notes become CSS footnotes in print, and
-``epub:type`` attributes in the EPUB.
+The only tree rewriting here is print's own: figures and images expanded, the layout's
+repairs applied (applied_repairs.py), notes moved to their calls as CSS footnotes (a note
+too long for one page's foot keeps a short note and is printed in full at the chapter's end).
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import functools
-from importlib import resources
-import datetime as dt
-from dataclasses import dataclass
-import os
-import re
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from lxml import etree, html
 from markupsafe import Markup
 
 from bookbuilder import ids
-from bookbuilder.fonts import book_fonts
-from bookbuilder.core.config import TRIM_INCHES
+from bookbuilder.core.editions import Edition, reader_edition
 from bookbuilder.core.model import Book, Division, inner_html
 from bookbuilder.core.pagemap import PageMap
-from bookbuilder.core.editions import Edition, reader_edition
+from bookbuilder.core.paper import BOOK_MARGINS, PACKET_MARGINS, text_block
+from bookbuilder.fonts import book_fonts
+from bookbuilder.markup.applied_repairs import apply_moves, moved_figure, punctuation_into_marks, respace
 from bookbuilder.markup.expand import chart_files, expand_figures, expand_notes
 from bookbuilder.markup.image_prep import expand_images, image_files
+from bookbuilder.markup.templates import Link, common_context, environment
 from bookbuilder.passes.notes import note_refs
 from bookbuilder.words import words
-from bookbuilder.markup.applied_repairs import punctuation_into_marks, respace
-from bookbuilder.layout.placement import apply_moves, moved_figure
-from bookbuilder.core.pagelist import PageList, PageMarker, insert_markers
-
-EPUB_TYPE_ATTR = re.compile(r' data-epub-type="')
-NUMBER_RANGE = re.compile(r"\d+–\d+")
-
-
-@functools.lru_cache(maxsize=1)
-def environment() -> Environment:
-    """One template environment per process: templates are compiled once."""
-    env = Environment(
-        loader=PackageLoader("bookbuilder", "templates"),
-        autoescape=select_autoescape(["html", "xhtml", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["markup"] = Markup
-    env.filters["keep_ranges"] = keep_ranges
-    env.globals["ids"] = ids
-    env.filters["chapter_ranges"] = chapter_ranges
-    env.filters["css_string"] = css_string
-    return env
-
-
-def css_string(text: str) -> Markup:
-    """Text for a CSS string in double quotes, in a stylesheet inlined in HTML: quotes,
-    backslashes, line breaks and markup characters as CSS escapes (never HTML entities)."""
-    return Markup("".join(f"\\{ord(ch):x} " if ch in '"\\\n\r<>&' else ch for ch in str(text)))
-
-
-def chapter_ranges(numbers) -> str:
-    """[2, 3, 4, 7] -> '2–4, 7'."""
-    runs: list[list[int]] = []
-    for n in sorted(numbers):
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
-def keep_ranges(fragment: str) -> Markup:
-    """HTML with every number range (1937–38) kept on one line: a title wrapped after
-    its en dash leaves the range's end alone at the head of a line."""
-    return Markup(NUMBER_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(fragment)))
-
-
-def build_date(book: Book) -> dt.datetime:
-    """The build's timestamp: SOURCE_DATE_EPOCH if set (reproducible builds), else the edition date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    edition = book.config.edition_date
-    return dt.datetime(edition.year, edition.month, edition.day, tzinfo=dt.timezone.utc)
-
-
-def common_context(book: Book) -> dict:
-    return {
-        "book": book,
-        "meta": book.config,
-        "modified": build_date(book).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "year": book.config.edition_date.year,
-        "words": words(book.config.language),
-        # a book laid out whole: every division shown, page numbers by target-counter()
-        "part": None, "shown": lambda division: True, "folio_of": lambda element_id: None,
-    }
 
 
 # ------------------------------------------------------------------ print
-
-@dataclass
-class Link:
-    label: str
-    href: str
 
 
 def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
@@ -181,11 +104,12 @@ def unrepaired(book: Book):
 
 def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
     """The print stylesheet of an edition: the reader's or a packet's (packet.css.j2). The
-    print shop's edition is the reader's pages, set for the press by prepress.py."""
+    print shop's edition is the reader's pages, set for the press by press/print_pdf.py."""
     edition = edition or reader_edition(book.config)
     return environment().get_template("print/book.css.j2").render(
         fonts=book_fonts(), page_size=edition.page_size, meta=book.config, edition=edition,
-        variant=edition.variant, words=words(book.config.language))
+        variant=edition.variant, words=words(book.config.language),
+        margins=BOOK_MARGINS, packet_margins=PACKET_MARGINS)
 
 
 def part_stylesheet(book: Book, part) -> str:
@@ -269,9 +193,9 @@ def long_notes(division: Division, capacity_chars: int) -> list:
 
 def footnote_capacity(book: Book) -> int:
     """About how many characters of 8.5 pt footnote text fit in 45% of a page's text block."""
-    width_in, height_in = TRIM_INCHES[book.config.trim]
-    text_width_pt = (width_in - 1.45) * 72           # inside + outside margins
-    text_height_pt = (height_in - 1.55) * 72         # top + bottom margins
+    width_in, height_in = text_block(book.config.trim)
+    text_width_pt = width_in * 72
+    text_height_pt = height_in * 72
     chars_per_line = text_width_pt / (0.45 * 8.5)    # average glyph width of EB Garamond
     lines = 0.45 * text_height_pt / 10.5
     return int(chars_per_line * lines)
@@ -288,72 +212,4 @@ def _as_inline(block):
 
 # ------------------------------------------------------------------- EPUB
 
-def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
-                   cover_image: str | None = None, pages: PageList | None = None) -> dict[str, str]:
-    """File name -> XHTML for every EPUB content document.
 
-    ``bodies`` maps division id -> body XHTML, ``file_of`` element id -> file name.
-    ``pages``: the print edition's page-break markers, put where each page begins, and
-    listed in the nav document's page-list.
-    """
-    env = environment()
-    markers = [m for m in pages.markers if m.division_id in {d.id for d in book.divisions}] if pages else []
-    chapter_of = {d.id: d for d in book.divisions}
-
-    def locate(entry) -> list[Link]:
-        return [Link(str(chapter_of[u.division_id].number or chapter_of[u.division_id].title),
-                     f"{file_of[u.id]}#{u.id}") for u in entry.uses if u.linked]
-
-    section_title = {h.id: h.text for d in book.divisions for h in d.headings}
-
-    def index_locate(item) -> list[Link]:
-        """No pages in an EPUB: one link per section the term occurs in, labelled by it."""
-        links, seen = [], set()
-        for o in item.occurrences:
-            if o.section_id not in seen:
-                seen.add(o.section_id)
-                chapter = chapter_of[o.division_id]
-                label = section_title.get(o.section_id, chapter.title)
-                if o.section_id != chapter.id:
-                    label = f"{chapter.title}: {label}"
-                links.append(Link(f"{chapter.number}. {label}" if chapter.number else label,
-                                  f"{file_of[o.id]}#{o.id}"))
-        return links
-
-    chapter_file = {d.id: d.file_name for d in book.divisions}
-    page_links = [Link(m.label, f"{chapter_file[m.division_id]}#{m.id}") for m in markers]
-    text = words(book.config.language)
-    ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
-               uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
-               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links)
-    docs = {}
-    if cover_image:
-        docs["cover.xhtml"] = env.get_template("epub/cover.xhtml.j2").render(cover_image=cover_image, **ctx)
-    docs |= {
-        "titlepage.xhtml": env.get_template("epub/titlepage.xhtml.j2").render(**ctx),
-        "imprint.xhtml": env.get_template("epub/imprint.xhtml.j2").render(**ctx),
-        "nav.xhtml": env.get_template("epub/nav.xhtml.j2").render(**ctx),
-    }
-    division_template = env.get_template("epub/division.xhtml.j2")
-    for division in book.divisions:
-        docs[division.file_name] = division_template.render(
-            division=division, body=Markup(bodies[division.id]), **ctx)
-    docs = {name: EPUB_TYPE_ATTR.sub(' epub:type="', doc) for name, doc in docs.items()}
-    marker_template = env.get_template("epub/pagebreak.xhtml.j2")
-    for division in book.divisions:
-        here = [m for m in markers if m.division_id == division.id]
-        if here:
-            docs[division.file_name] = with_page_markers(docs[division.file_name], here, marker_template)
-    return docs
-
-
-def with_page_markers(xhtml: str, markers: list[PageMarker], template) -> str:
-    """The content document with a page-break marker (epub/pagebreak.xhtml.j2) where each page begins."""
-    root = etree.fromstring(xhtml.encode("utf-8"))
-    insert_markers(root, markers, lambda m: etree.fromstring(template.render(marker=m)))
-    etree.cleanup_namespaces(root)
-    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True).decode("utf-8")
-
-
-def epub_stylesheet() -> str:
-    return (resources.files("bookbuilder") / "templates" / "epub" / "book.css").read_text(encoding="utf-8")

@@ -1,16 +1,13 @@
 """The author's own images: ``![Caption](images/photo.png){alt="…" credit="Photo: …"}``.
 
-Only files inside the book folder are used (PNG, JPEG, SVG, WebP). An image path that
-leaves the book folder, or any URL (``http:``, ``data:``...), is refused with a warning
-and never read; a missing file or an unknown kind is a warning too. Either way the build
-goes on: the image becomes a visible placeholder, and a lone image keeps its caption.
+Which files may be used was decided as the manuscript was read (source/image_refs.py).
 
 A lone image (Pandoc makes a ``<figure>`` of it) becomes a numbered figure, numbered with
 the charts of its chapter in reading order ("Figure 3.2"), listed in the List of Figures,
 with its credit printed under it and on the copyright page. An image inside a sentence
 stays inline. This pass only computes: the placeholder ``<figure data-image>`` and the
 inline ``<img data-image>`` are expanded, and the files scaled, by the renderers
-(bookbuilder/imagefiles.py).
+(markup/image_prep.py).
 """
 
 from __future__ import annotations
@@ -19,20 +16,18 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
 from bookbuilder import ids
 from bookbuilder.core.model import inner_html
+from bookbuilder.source.image_refs import FILE_ATTR, MEDIA_TYPES, line_of_image, shorten
+from bookbuilder.source.lines import source_lines
 
 log = logging.getLogger("bookbuilder")
 
 # the width Pandoc writes for ``{width=…}`` (``style="width:50.0%"``), in the units it allows
 WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*(%|in|cm|mm|pt|px)\s*(?:;|$)")
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".svg": "image/svg+xml", ".webp": "image/webp"}
-FILE_ATTR = "data-image-file"     # set on an <img> whose file was checked and may be used
 
 
 @dataclass
@@ -60,80 +55,6 @@ class Image:
     @property
     def media_type(self) -> str:
         return MEDIA_TYPES[self.file.suffix.lower()]
-
-
-@dataclass
-class Verdict:
-    path: Path | None        # the file to use, when allowed and present
-    problem: str = ""        # why not, for the warning and the placeholder
-
-
-def judge(src: str, source: Path, book_dir: Path) -> Verdict:
-    """Whether an image reference may be used: a file inside the book folder, present, of a known kind."""
-    parts = urlsplit(src or "")
-    if parts.scheme or parts.netloc or (src or "").startswith("//"):
-        return Verdict(None, f"'{_short(src)}' is not a file in the book folder; images are never fetched")
-    relative = unquote(parts.path)
-    if not relative:
-        return Verdict(None, "the image has no file name")
-    book = book_dir.resolve()
-    # a path is read relative to the book folder (as the README shows: images/photo.png)
-    candidate = Path(relative).resolve() if relative.startswith("/") else (book / relative).resolve()
-    if not candidate.is_relative_to(book):
-        return Verdict(None, f"'{_short(src)}' is outside the book folder")
-    if candidate.suffix.lower() not in MEDIA_TYPES:
-        return Verdict(None, f"'{_short(src)}' is not a PNG, JPEG, SVG or WebP file")
-    if not candidate.is_file():
-        return Verdict(None, f"image file '{_short(src)}' not found")
-    if not _readable(candidate):
-        return Verdict(None, f"'{_short(src)}' is not a readable {candidate.suffix[1:].upper()} image")
-    return Verdict(candidate)
-
-
-def _readable(path: Path) -> bool:
-    """The file is what its name says (headers only: cheap), so no renderer trips on it later."""
-    try:
-        if path.suffix.lower() == ".svg":
-            from lxml import etree
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-            return etree.QName(etree.parse(str(path), parser).getroot()).localname == "svg"
-        from PIL import Image as Pil
-        with Pil.open(path) as im:
-            im.verify()
-        return True
-    except Exception:            # any decoder error means the same to the author: not an image
-        return False
-
-
-# ------------------------------------------------------------------ when a file is read
-
-def police_images(body, source: Path, book_dir: Path, missing_words: str) -> None:
-    """Mark every usable image with its file; replace the others by a visible placeholder, with a warning."""
-    lines = _lines(source)
-    for img in list(body.iter("img")):
-        verdict = judge(img.get("src", ""), source, book_dir)
-        if verdict.path is not None:
-            img.set(FILE_ATTR, str(verdict.path))
-            continue
-        line = _line_of(lines, img.get("src", ""))
-        log.warning(f"{source}:{line}: {verdict.problem}" if line else f"{source}: {verdict.problem}")
-        _placeholder(img, f"[{missing_words}: {verdict.problem}]")
-
-
-def _placeholder(img, text: str) -> None:
-    """A box where the image would be, saying what is missing (the alt text is kept)."""
-    box = html.Element("span", {"class": "image-missing", "role": "img",
-                                "aria-label": img.get("alt") or text})
-    box.text = text
-    box.tail = img.tail
-    parent = img.getparent()
-    parent.replace(img, box)
-    if parent.tag == "figure":           # a lone image: its caption stays, as a plain block
-        parent.tag = "div"
-        parent.set("class", "image-figure missing")
-        for caption in parent.iter("figcaption"):
-            caption.tag = "p"
-            caption.set("class", "caption")
 
 
 # ------------------------------------------------------------------ the pass
@@ -185,8 +106,8 @@ def _width(img, source: Path) -> tuple[float, str] | None:
     found = WIDTH.search(style)
     if found and float(found.group(1)) > 0:
         return float(found.group(1)), found.group(2)
-    line = _line_of(_lines(source), img.get("src") or "")
-    log.warning(f"{source}:{line or 1}: image width in '{_short(style)}' not understood "
+    line = line_of_image(source_lines(source), img.get("src") or "")
+    log.warning(f"{source}:{line or 1}: image width in '{shorten(style)}' not understood "
                 "(a number with %, in, cm, mm, pt or px): the image keeps its natural size")
     return None
 
@@ -214,24 +135,5 @@ def credits(book) -> list[tuple[str, str]]:
     return [(image.number, image.credit) for image in book.images if image.credit]
 
 
-# ------------------------------------------------------------------ helpers
-
-def _line_of(lines: list[str], src: str) -> int | None:
-    """The line of the Markdown image naming ``src`` (a bare mention elsewhere comes second)."""
-    for needle in (f"]({src}", f"](<{src}>", src):
-        for n, text in enumerate(lines, 1):
-            if needle and needle in text:
-                return n
-    return None
 
 
-def _lines(source: Path) -> list[str]:
-    try:
-        return source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-
-
-def _short(text: str) -> str:
-    text = re.sub(r"\s+", " ", text or "")
-    return text if len(text) <= 60 else text[:57] + "..."

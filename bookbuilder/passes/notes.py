@@ -12,7 +12,7 @@ from lxml import html
 
 from bookbuilder import ids
 from bookbuilder.passes.matching import element
-from bookbuilder.core.model import Division, Note
+from bookbuilder.core.model import Division, Note, drop_keeping_tail
 
 
 def noteref(note_id: str) -> html.HtmlElement:
@@ -28,7 +28,7 @@ def collect_footnotes(division: Division) -> None:
             if ref is None:
                 continue
             for back in item.findall(".//a[@class='footnote-back']"):
-                _drop_keeping_tail(back)
+                drop_keeping_tail(back)
             content = html.Element("div")
             if item.text and item.text.strip():
                 para = html.Element("p")
@@ -49,14 +49,6 @@ def _pandoc_ref(body, note_id: str):
     return None
 
 
-def _drop_keeping_tail(el) -> None:
-    parent, tail = el.getparent(), el.tail or ""
-    previous = el.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def note_refs(root):

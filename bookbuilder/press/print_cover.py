@@ -16,12 +16,11 @@ from markupsafe import Markup
 
 from bookbuilder import ids
 from bookbuilder.press import print_pdf as prepress
-from bookbuilder.core import paper as print_profile
+from bookbuilder.core import paper
 from bookbuilder.errors import RenderError
 from bookbuilder.core.model import Book
 from bookbuilder.layout.engine import render
-from bookbuilder.core.config import TRIM_INCHES
-from bookbuilder.markup.print_html import common_context, environment
+from bookbuilder.markup.templates import common_context, environment
 
 EDITION = "cover"
 MIN_SPINE_TEXT_IN = 0.25            # a narrower spine carries no text: it could land off the spine
@@ -41,8 +40,8 @@ class Geometry:
     panel: float            # width of the front and of the back
     height: float
     spine: float
-    bleed: float = print_profile.BLEED_IN
-    slug: float = print_profile.SLUG_IN   # beyond the bleed: crop marks, and fold marks at the spine
+    bleed: float = paper.BLEED_IN
+    slug: float = paper.SLUG_IN   # beyond the bleed: crop marks, and fold marks at the spine
 
     @property
     def width(self) -> float:
@@ -59,7 +58,7 @@ class Geometry:
 
 
 def geometry(book: Book, page_count: int) -> Geometry:
-    width, height = TRIM_INCHES[book.config.trim]
+    width, height = paper.TRIM_INCHES[book.config.trim]
     return Geometry(panel=width, height=height, spine=round(page_count * book.config.paper_thickness_in, 4))
 
 
@@ -67,7 +66,7 @@ def write_cover(book: Book, target: Path, print_pdf: Path) -> Path:
     """Write the cover for the print PDF ``print_pdf`` (its page count sets the spine)."""
     g = geometry(book, page_count(print_pdf))
     css = environment().get_template("cover/wrap.css.j2").render(
-        g=g, ink=INK, prepress=print_profile.stylesheet_context(), fonts=_fonts())
+        g=g, ink=INK, prepress=paper.stylesheet_context(), fonts=_fonts())
     source = environment().get_template("cover/wrap.html.j2").render(
         g=g, css=Markup(css), blurb=blurb(book), **common_context(book))
     # the restricted fetcher, as for the book; its own style sheet, for its colour profile

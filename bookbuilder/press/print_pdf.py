@@ -28,13 +28,12 @@ from bookbuilder import cache
 from bookbuilder import ids
 from bookbuilder.press import ink
 from bookbuilder.core.model import Book
-from bookbuilder.core.paper import BLEED_PT, SLUG_IN, cmyk_profile
+from bookbuilder.core.paper import BLEED_PT, SLUG_PT, cmyk_profile
 
 log = logging.getLogger("bookbuilder")
 
 EDITION = "print"
 SIGNATURE = 4                       # pages per folded sheet: the page count's multiple
-SLUG_PT = SLUG_IN * 72
 CROP_MARK_WIDTH_PT = 0.25
 PDF_X = "PDF/X-4"
 XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"

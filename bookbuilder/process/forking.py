@@ -1,9 +1,11 @@
-"""Child processes of a build: how they are started (workers.py is what they run).
+"""Child processes of a build: how they are forked and talk to it (layout/chapter_worker.py
+and run/packet_workers.py say what they run).
 
 A child is forked from the build once it has read the book and imported WeasyPrint (the
 chapter worker, once the charts are drawn too): it starts with all of that, where a fresh
 interpreter would spend about a second of a core on it again (a cold build runs three
-children). A child makes its own WeasyPrint font set-up (pdf.py, at fork). It talks to the build
+children). A child makes its own WeasyPrint font set-up (``in_each_child``, used by
+layout/engine.py). It talks to the build
 through two pipes, one JSON line at a time, and ends with ``os._exit``: nothing of the
 build's own clean-up (open ``with`` blocks, temporary files) runs twice.
 
@@ -13,7 +15,6 @@ a fork) there are no children and the build does their work itself, one part aft
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -30,6 +31,12 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
+def in_each_child(hook: Callable[[], None]) -> None:
+    """Run ``hook`` in every child forked from now on, before it does anything else (a
+    library's state that must not be shared with the parent: layout/engine.py's font set-up)."""
+    os.register_at_fork(after_in_child=hook)
+
+
 def spare_cores(busy: bool) -> int:
     """Cores free for workers: those this process may use, less one if it is busy itself;
     none where children are not forked."""
@@ -39,13 +46,6 @@ def spare_cores(busy: bool) -> int:
     return cores - (1 if busy else 0)
 
 
-def prepare(book=None) -> None:
-    """What a child needs, done once here before it is forked: WeasyPrint imported, and with
-    ``book``, the book's charts drawn (for print and the EPUB at once: charts.draw)."""
-    importlib.import_module("bookbuilder.layout.engine")          # it imports WeasyPrint
-    if book is not None:
-        from bookbuilder.markup.expand import chart_files
-        chart_files(book, "print")
 
 
 class Child:

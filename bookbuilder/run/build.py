@@ -73,22 +73,22 @@ def write_book(book, formats: list[str], out_dir: Path, stamps: Stamps, written:
 
 def _chapter_worker(book, formats: list[str], reader_pdf: Path | None):
     """A child laying out chapters beside this process, when the reader's PDF is to be laid out
-    and its parts are not in the cache (bookparts.ChapterWorker)."""
+    and its parts are not in the cache (layout/chapter_worker.py)."""
     if "pdf" not in formats and not ("print" in formats and reader_pdf is None):
         return contextlib.nullcontext()
-    from bookbuilder.layout.parts import ChapterWorker
-    return ChapterWorker.early(book, reader_edition(book.config))
+    from bookbuilder.layout.parts import early_worker
+    return early_worker(book, reader_edition(book.config))
 
 
 def build_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
-    from bookbuilder.core.packet_specs import write_packet
+    from bookbuilder.run.packets import write_packet
     return write_packet(book_dir, edition, out_dir / "packets")
 
 
 def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None, worker=None) -> list[Path]:
     """``reader_pdf``: the reader's PDF of this text, when one is at hand (the print edition
     is made from it; without it, the book is laid out for the print edition alone).
-    ``worker``: a bookparts.ChapterWorker already started, or None."""
+    ``worker``: a layout/chapter_worker.ChapterWorker already started, or None."""
     if fmt == "pdf":                 # laid out in parts, each kept in the cache (bookparts.py)
         from bookbuilder.layout.parts import write_book_pdf
         edition = reader_edition(book.config)
@@ -104,7 +104,9 @@ def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None, 
             printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf", reader_pdf)
         return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from bookbuilder.epub.container import write_epub
-    return [write_epub(book, out_dir / f"{book.config.slug}.epub")]
+    from bookbuilder.run.page_list import epub_pages
+    edition = reader_edition(book.config)
+    return [write_epub(book, out_dir / f"{book.config.slug}.epub", edition, epub_pages(book, edition))]
 
 
 def _progress(quiet: bool) -> Progress:

@@ -1,5 +1,5 @@
-"""Work done in child processes (children.py): course packets while this process builds
-the book, and chapters of a book laid out beside it (bookparts.py).
+"""Course packets built in forked children (process/forking.py) while this process builds
+the book (run/packets.py says what a packet is made of).
 
 A packet reads its own model of its own chapters and writes its own files, so it needs
 nothing from the book's build: on a machine with a spare core it is built beside it. The
@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from bookbuilder.process import forking as children
 from bookbuilder import errors
+from bookbuilder.process import forking
 
 PACKET_NICENESS = 10
 
@@ -29,13 +29,13 @@ class PacketWorkers:
         self.editions, self.book_dir, self.out_dir = list(editions), Path(book_dir), Path(out_dir)
         # niced (PACKET_NICENESS), they take what the book's build leaves of every core, and
         # all of them once it is done: as many as cores, not only the spare ones
-        workers = min(children.spare_cores(busy=False), len(self.editions))
-        self.children: list[children.Child] = []
+        workers = min(forking.spare_cores(busy=False), len(self.editions))
+        self.children: list[forking.Child] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
-            children.prepare()      # WeasyPrint; the book's charts are drawn after, as they read their chapters
+            import bookbuilder.layout.engine  # noqa: F401  WeasyPrint imported once, before the forks; the book's charts are drawn after, as they read their chapters
             for n in range(workers):
                 editions = self.editions[n::workers]
-                self.children.append(children.Child(
+                self.children.append(forking.Child(
                     lambda _requests, answers, mine=editions: build_packets(self.book_dir, mine, self.out_dir, answers),
                     niceness=PACKET_NICENESS))
 
@@ -64,7 +64,7 @@ class PacketWorkers:
 
 
 def write_packet(book_dir: Path, edition, out_dir: Path) -> list[Path]:
-    from bookbuilder.core.packet_specs import write_packet as write
+    from bookbuilder.run.packets import write_packet as write
     return write(book_dir, edition, out_dir)
 
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from bookbuilder import cache
-from bookbuilder.core import paper as print_profile
+from bookbuilder.core import paper
 from bookbuilder.fonts import FAMILIES
 
 log = logging.getLogger("bookbuilder")
@@ -32,7 +32,7 @@ _reported: set[str] = set()          # each refusal is logged once per process, 
 def allowed_roots(book_dir: Path) -> list[Path]:
     """Folders a build may read from."""
     roots = [Path(book_dir), Path(str(resources.files("bookbuilder") / "templates")), cache.root(),
-             print_profile.profile_path()]         # the print edition's CMYK profile, that file only
+             paper.profile_path()]         # the print edition's CMYK profile, that file only
     for _, package in FAMILIES:
         spec = importlib.util.find_spec(package)
         if spec and spec.origin:

@@ -17,11 +17,11 @@ from bookbuilder.core.config import load_config
 from bookbuilder.core.editions import WHOLE_BOOK, Selection
 from bookbuilder.errors import ManuscriptError
 from bookbuilder.core.model import Book, Division, inner_html
-from bookbuilder.passes.figures import load_figures
-from bookbuilder.passes.author_images import police_images
+from bookbuilder.source.figure_data import load_figures
+from bookbuilder.source.image_refs import police_images
 from bookbuilder.words import words
 from bookbuilder.source.sanitize import check_source, clean_body
-from bookbuilder.passes.index import load_index
+from bookbuilder.source.index_data import load_index
 from bookbuilder.source.term_data import load_glossary, load_russian_terms
 from bookbuilder.core.romanisation import Scheme
 

@@ -18,7 +18,9 @@ import logging
 import re
 from pathlib import Path
 
+from bookbuilder.core.model import drop_keeping_tail
 from bookbuilder.errors import ManuscriptError
+from bookbuilder.source.lines import line_of, source_lines
 
 log = logging.getLogger("bookbuilder")
 
@@ -71,28 +73,28 @@ def _warn_raw_html(path: Path, text: str) -> None:
 
 def clean_body(body, source: Path) -> None:
     """Remove from a division's tree what must never reach an output; warn with file and line."""
-    lines = _source_lines(source)
+    lines = source_lines(source)
     for el in list(body.iter()):
         if not isinstance(el.tag, str):
             continue
         if el.tag in FORBIDDEN_TAGS:
-            _warn(source, _line_of(lines, f"<{el.tag}", el.tag), f"<{el.tag}> removed")
-            _drop_keep_tail(el)
+            _warn(source, line_of(lines, f"<{el.tag}", el.tag), f"<{el.tag}> removed")
+            drop_keeping_tail(el)
             continue
         for name in list(el.attrib):
             value = el.get(name)
             if name == "style" and (kept := safe_style(value)) is not None:
                 if kept.count(";") < value.strip().rstrip(";").count(";"):
-                    _warn(source, _line_of(lines, "style=", value), f"style \"{value[:40]}\" reduced to \"{kept}\"")
+                    _warn(source, line_of(lines, "style=", value), f"style \"{value[:40]}\" reduced to \"{kept}\"")
                 el.set(name, kept)
                 continue
             if _forbidden_attribute(name, value):
-                _warn(source, _line_of(lines, name + "=", value), f"attribute {name}=\"{value[:40]}\" removed")
+                _warn(source, line_of(lines, name + "=", value), f"attribute {name}=\"{value[:40]}\" removed")
                 del el.attrib[name]
     for heading in list(body.iter("h2", "h3", "h4", "h5", "h6")):
         if not heading.text_content().strip():
             _warn(source, _empty_heading_line(lines), "heading with no text dropped")
-            _drop_keep_tail(heading)
+            drop_keeping_tail(heading)
 
 
 SAFE_STYLE_PROPERTIES = {"width", "height", "text-align", "vertical-align"}
@@ -119,35 +121,10 @@ def _forbidden_attribute(name: str, value: str) -> bool:
     return (name in URL_ATTRS and name != "src") and bool(UNSAFE_SCHEME.match(value or ""))
 
 
-def _drop_keep_tail(el) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
-def _source_lines(source: Path) -> list[str]:
-    try:
-        return source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
 
 
-def _line_of(lines: list[str], *needles: str) -> int | None:
-    """The first line holding the first needle found (for warnings)."""
-    for needle in needles:
-        if not needle:
-            continue
-        for n, line in enumerate(lines, 1):
-            if needle in line:
-                return n
-    return None
 
 
 def _empty_heading_line(lines: list[str]) -> int | None:
