@@ -19,9 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bookbuilder.passes.enrich import enrich  # noqa: E402
+from bookbuilder.core.editions import reader_edition  # noqa: E402
 from bookbuilder.epub.container import write_epub  # noqa: E402
+from bookbuilder.run.page_list import epub_pages  # noqa: E402
 from bookbuilder.source.manuscript import read_book  # noqa: E402
-from bookbuilder.layout.engine import layout, write_pdf  # noqa: E402
+from bookbuilder.layout.reference import layout, write_pdf  # noqa: E402
 
 
 def measure(fn, repeat: int) -> tuple[float, float]:
@@ -54,7 +56,7 @@ def main() -> None:
         "read + enrich manuscript": lambda: enrich(read_book(args.book)),
         "lay out whole PDF": lambda: layout(book),
         "write PDF": lambda: write_pdf(book, out / "b.pdf"),
-        "write EPUB": lambda: write_epub(book, out / "b.epub"),
+        "write EPUB": lambda: write_epub(book, out / "b.epub", None, epub_pages(book, reader_edition(book.config))),
     }
     results = {name: measure(fn, args.repeat) for name, fn in stages.items()}
     base_t, base_m = results["baseline: lay out chapter 1 only"]

@@ -17,7 +17,8 @@ from weasyprint import HTML
 from bookbuilder import cache
 from bookbuilder.passes.enrich import enrich
 from bookbuilder.source.manuscript import read_book
-from bookbuilder.layout.engine import BookFetcher, final_html
+from bookbuilder.layout.engine import BookFetcher
+from bookbuilder.layout.reference import final_html
 
 
 def main() -> None:

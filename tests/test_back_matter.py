@@ -16,7 +16,7 @@ from bookbuilder.passes.enrich import enrich
 from bookbuilder.source.manuscript import read_book
 from bookbuilder.passes.matching import form_pattern
 from bookbuilder.core.pagemap import PageMap
-from bookbuilder.layout.engine import body_pages, final_layout
+from bookbuilder.layout.reference import body_pages, final_layout
 from conftest import ROOT, squash
 from test_end_to_end import folio_map
 from test_small_books import make_book
@@ -97,7 +97,8 @@ def test_index_sub_entries_and_cross_references_print(real_book):
 
 
 def test_body_does_not_move_between_the_two_layouts(real_book):
-    from bookbuilder.layout.engine import draft_pages, layout, page_map_of
+    from bookbuilder.layout.engine import page_map_of
+    from bookbuilder.layout.reference import draft_pages, layout
     book = enrich(read_book(real_book.book_dir))
     # first: the draft, without the generated back matter; second: the printed layout
     first, known = draft_pages(book)
@@ -107,7 +108,7 @@ def test_body_does_not_move_between_the_two_layouts(real_book):
     glossary_first = first.page_of["glossary"]
     assert glossary_first == second.page_of["glossary"]          # pages of the body: same count
     assert len(document.pages) == len(real_book.pages)
-    from bookbuilder.layout.engine import misplaced_notes
+    from bookbuilder.layout.note_repairs import misplaced_notes
     assert misplaced_notes(book, second) == []                   # every note on its call's page
 
 
@@ -176,7 +177,7 @@ def test_every_note_is_on_the_page_of_its_call(footnoted):
 
 
 def test_layout_check_finds_every_note_on_its_call_page(tmp_path):
-    from bookbuilder.layout.engine import misplaced_notes
+    from bookbuilder.layout.note_repairs import misplaced_notes
     book = enrich(read_book(footnote_book(tmp_path)))
     _, _, page_map = final_layout(book)
     assert misplaced_notes(book, page_map) == []

@@ -1,4 +1,4 @@
-"""The reader's PDF laid out in parts and joined (bookparts.py, pdfjoin.py).
+"""The reader's PDF laid out in parts and joined (layout/parts.py, layout/join.py).
 
 What a reader and a screen reader get must be what one layout of the whole book gives:
 the same pages, page numbers, links, bookmarks and structure tree; and the joined file's
@@ -160,11 +160,11 @@ def pdf_facts(path) -> dict:
 
 def _laid_out_here(monkeypatch, pattern: str = r'<section class="(?:chapter|back-matter)[^"]*" id="([^"]+)"') -> list:
     """The ids of the divisions this process lays out from now on (each render's sections)."""
-    from bookbuilder.layout import engine as pdf_module
+    from bookbuilder.layout import engine
 
     found = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda source, root: found.append(
+    real_render = engine.render
+    monkeypatch.setattr(engine, "render", lambda source, root: found.append(
         re.findall(pattern, source)) or real_render(source, root))
     return found
 
@@ -172,14 +172,14 @@ def _laid_out_here(monkeypatch, pattern: str = r'<section class="(?:chapter|back
 def _without_and_with_a_worker(book_dir, tmp_path, monkeypatch):
     """(the PDF a cold build without a worker makes, the one with a worker, what this process
     laid out in the second)."""
-    from bookbuilder.layout import parts as bookparts
+    from bookbuilder.layout import chapter_worker
     from bookbuilder import cache
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 99)
+    monkeypatch.setattr(chapter_worker, "MIN_CHAPTERS_APART", 99)
     monkeypatch.setattr(cache, "_override", (tmp_path / "alone").resolve())
     (alone,) = build(book_dir, tmp_path / "out-alone", ("pdf",), quiet=True)
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(chapter_worker, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "apart").resolve())
     laid_out = _laid_out_here(monkeypatch)
     (apart,) = build(book_dir, tmp_path / "out-apart", ("pdf",), quiet=True)
@@ -192,8 +192,9 @@ def test_the_real_book_s_joined_pdf_holds_together(real_book):
 
 def test_the_join_is_what_one_layout_of_the_whole_book_gives(tmp_path, monkeypatch):
     """A small book with an index, a glossary-free back matter and notes: joined parts
-    against WeasyPrint's own PDF of the whole book laid out at once (pdf.final_layout)."""
-    from bookbuilder.layout.engine import final_layout, write_tagged
+    against WeasyPrint's own PDF of the whole book laid out at once (the reference layout)."""
+    from bookbuilder.layout.engine import write_tagged
+    from bookbuilder.layout.reference import final_layout
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book_dir = _indexed_book(tmp_path)
@@ -272,15 +273,15 @@ def test_a_cold_build_lays_later_chapters_out_in_a_child_with_the_same_bytes(tmp
 def test_chapters_a_child_did_not_lay_out_are_laid_out_here(tmp_path, monkeypatch):
     """A child that fails (it answers an error and ends) leaves its chapters to this process:
     the book is whole, every chapter laid out here."""
-    from bookbuilder.layout import parts as bookparts
+    from bookbuilder.layout import chapter_worker
     from bookbuilder import cache
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(chapter_worker, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
     # the forked child runs this process's code: here, a bug met at once
-    monkeypatch.setattr(bookparts, "lay_out_chapters",
-                        lambda book, requests, answers: answers.write('{"error": "a bug"}\n'))
+    monkeypatch.setattr(chapter_worker, "lay_out_chapters",
+                        lambda book, lay_out_one, requests, answers: answers.write('{"error": "a bug"}\n'))
     laid_out = _laid_out_here(monkeypatch)
     (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
     assert {"ch-01", "ch-02", "ch-03", "ch-04"} <= {i for ids in laid_out for i in ids}
@@ -294,14 +295,14 @@ def test_a_child_that_dies_leaves_its_chapters_here(tmp_path, monkeypatch):
     import os
     import signal
 
-    from bookbuilder.layout import parts as bookparts
+    from bookbuilder.layout import chapter_worker
     from bookbuilder import cache
 
     book_dir = make_book(tmp_path, chapters=4, paragraphs=2)
-    monkeypatch.setattr(bookparts, "MIN_CHAPTERS_APART", 2)
+    monkeypatch.setattr(chapter_worker, "MIN_CHAPTERS_APART", 2)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
-    monkeypatch.setattr(bookparts, "lay_out_chapters",
-                        lambda book, requests, answers: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(chapter_worker, "lay_out_chapters",
+                        lambda book, lay_out_one, requests, answers: os.kill(os.getpid(), signal.SIGKILL))
     (pdf,) = build(book_dir, tmp_path / "out", ("pdf",), quiet=True)
     with pdfplumber.open(pdf) as doc:
         text = " ".join(p.extract_text() or "" for p in doc.pages)
@@ -342,9 +343,9 @@ def test_two_builds_of_one_book_take_turns(tmp_path, monkeypatch):
     import threading
 
     from bookbuilder import cache
-    from bookbuilder.layout.parts import book_turn
-    from bookbuilder.core.editions import reader_edition
     from bookbuilder.core.config import load_config
+    from bookbuilder.core.editions import reader_edition
+    from bookbuilder.layout.parts import book_turn
 
     book_dir = make_book(tmp_path, chapters=1, paragraphs=1)
     monkeypatch.setattr(cache, "_override", (tmp_path / "cache").resolve())
@@ -359,7 +360,7 @@ def test_two_builds_of_one_book_take_turns(tmp_path, monkeypatch):
 
 
 def test_style_sheets_parsed_once_lay_out_what_the_document_s_own_do(tmp_path, monkeypatch):
-    """pdf.render gives WeasyPrint the print HTML's style sheets parsed once a process (user
+    """engine.render gives WeasyPrint the print HTML's style sheets parsed once a process (user
     style sheets, one font set-up): a small book with notes, an index and folios laid out so
     twice, and with the sheets left in the document, draws the same pages. Notices a
     WeasyPrint release that treats the two differently."""
@@ -423,17 +424,17 @@ def test_a_forked_child_makes_its_own_font_set_up():
     processes rewrote a font file the other had mapped, and one died of SIGBUS."""
     import os
 
-    from bookbuilder.layout import engine as pdf
+    from bookbuilder.layout import engine
 
-    parent = pdf._font_config()
+    parent = engine._font_config()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:                                # the child: answer, and leave at once
         try:
-            os.write(write, b"own" if pdf._font_config() is not parent else b"shared")
+            os.write(write, b"own" if engine._font_config() is not parent else b"shared")
         finally:
             os._exit(0)
     os.close(write)
     os.waitpid(pid, 0)
     assert os.read(read, 16) == b"own"
-    assert pdf._font_config() is parent
+    assert engine._font_config() is parent

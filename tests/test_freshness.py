@@ -55,8 +55,8 @@ def test_a_touched_or_deleted_output_is_made_again(tmp_path):
 
 
 def test_a_rebuild_of_the_same_text_lays_out_nothing_and_gives_the_same_bytes(tmp_path, monkeypatch):
-    """The reader's PDF is joined from its parts, each kept in the cache (bookparts.py)."""
-    from bookbuilder.layout import engine as pdf_module
+    """The reader's PDF is joined from its parts, each kept in the cache (layout/parts.py)."""
+    from bookbuilder.layout import engine
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = make_book(tmp_path, chapters=2, paragraphs=2)
@@ -64,8 +64,8 @@ def test_a_rebuild_of_the_same_text_lays_out_nothing_and_gives_the_same_bytes(tm
     before = first.read_bytes()
     first.unlink()                          # stale: made again, from the parts in the cache
     layouts = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
+    real_render = engine.render
+    monkeypatch.setattr(engine, "render", lambda *args: layouts.append(1) or real_render(*args))
     (again,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
     assert layouts == []
     assert again.read_bytes() == before
@@ -83,10 +83,10 @@ def _indexed_book(tmp_path):
 
 
 def _cold_build(book, out, cache_dir, monkeypatch) -> bytes:
-    """The PDF of ``book`` laid out whole (as a packet is: pdf.write_pdf) with the cache in
+    """The PDF of ``book`` laid out whole (the reference layout: reference.write_pdf) with the cache in
     ``cache_dir``."""
     from bookbuilder import cache
-    from bookbuilder.layout.engine import write_pdf
+    from bookbuilder.layout.reference import write_pdf
     monkeypatch.setattr(cache, "_override", cache_dir.resolve())
     return write_pdf(enrich(read_book(book)), out / "small-book.pdf").read_bytes()
 
@@ -95,15 +95,15 @@ def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build
     """A book laid out whole (a packet): an edit that moves no page lays it out once; one that
     moves pages twice (no drafts: the repairs are remembered); either way the bytes of a
     build from nothing."""
-    from bookbuilder.layout import engine as pdf_module
+    from bookbuilder.layout import engine
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")
     book = _indexed_book(tmp_path)
     warm = tmp_path / "warm-cache"
     _cold_build(book, tmp_path / "out", warm, monkeypatch)
     layouts = []
-    real_render = pdf_module.render
-    monkeypatch.setattr(pdf_module, "render", lambda *args: layouts.append(1) or real_render(*args))
+    real_render = engine.render
+    monkeypatch.setattr(engine, "render", lambda *args: layouts.append(1) or real_render(*args))
 
     def edit(n: int, old: str, new: str):
         chapter = book / "chapters" / f"0{n}.md"
@@ -129,44 +129,3 @@ def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build
     _, count = rebuilt("moved-pages")
     assert count == 2                           # the body was final; the index's numbers were not
     assert index_line() != before, before
-
-
-COMPACT_CHECK = r"""
-import sys
-from pathlib import Path
-from bookbuilder.passes.enrich import enrich
-from bookbuilder.source.manuscript import read_book
-from bookbuilder.layout.engine import compact_page_streams, final_html, render, tag_languages
-
-book = enrich(read_book(Path(sys.argv[1])))
-source = final_html(book)
-tag_languages()
-
-def written() -> bytes:
-    return render(source, book.config.root).write_pdf(pdf_tags=True, pdf_variant="pdf/ua-1",
-                                                      pdf_identifier=b"same")
-
-before = written()
-assert compact_page_streams(), "WeasyPrint's page painter or stream class moved"
-assert compact_page_streams()                  # wrapped once
-after = written()
-assert before == after, (len(before), len(after))
-print("same bytes", len(after))
-"""
-
-
-def test_compacted_page_streams_write_the_same_bytes(tmp_path):
-    """pdf.compact_page_streams reaches into WeasyPrint: fails when an upgrade moves what it
-    wraps, or when joining a page's operations early would change the file."""
-    import os
-    import subprocess
-    import sys
-    book = make_book(tmp_path, chapters=2, paragraphs=3)
-    chapter = book / "chapters" / "01.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA noted line.[^a]\n\n[^a]: A note.\n",
-                       encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", COMPACT_CHECK, str(book)], capture_output=True, text=True,
-                            env={**os.environ, "SOURCE_DATE_EPOCH": "1764028800",
-                                 "BOOKBUILDER_CACHE": str(tmp_path / "cache")}, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "same bytes" in result.stdout

@@ -119,26 +119,97 @@ def test_chapter_specs():
             raise AssertionError(bad)
 
 
-# ------------------------------------------------------------------ layering
+# ------------------------------------------------------------------ the house: stages and their imports
 
-def _imports(path: Path) -> set[str]:
-    """The package's modules ``path`` imports, anywhere in it (deferred imports too)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:
-                found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bookbuilder."):
-            found.add(node.module.split(".")[1])
+LOOSE = {"cli", "errors", "cache", "words", "fonts", "ids"}          # modules at the top, beside the stages
+MAX_LOOSE = 10
+# what each stage may import of ours ("base": the loose modules but cli). Passes compute and
+# mark, and never know which format is written; the EPUB never lays out (the build hands it
+# the page list); process tricks stand alone; only cli and run see everything.
+MAY_IMPORT = {
+    "process": set(),
+    "base": {"base"},
+    "core": {"base", "core"},
+    "importer": {"base", "core", "importer"},
+    "source": {"base", "core", "source"},
+    "passes": {"base", "core", "source", "passes"},
+    "markup": {"base", "core", "source", "passes", "markup"},
+    "layout": {"base", "core", "source", "passes", "markup", "layout", "process"},
+    "epub": {"base", "core", "source", "passes", "markup", "epub"},
+    "press": {"base", "core", "markup", "layout", "press"},
+    "check": {"base", "core", "source", "passes", "markup", "layout", "check"},
+    "run": {"base", "core", "importer", "source", "passes", "markup", "layout", "epub", "press", "run", "process"},
+    "cli": {"base", "core", "importer", "source", "passes", "markup", "layout", "epub", "press", "check", "run",
+            "process", "cli"},
+}
+
+
+def _modules() -> dict[str, Path]:
+    """Dotted name under bookbuilder (``layout.parts``; a package by its own name) -> file."""
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name or "__init__"] = path
     return found
 
 
+def _stage(module: str) -> str:
+    top = module.split(".")[0]
+    return "cli" if top == "cli" else "base" if top in LOOSE or top == "__init__" else top
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> tuple[set[str], set[str]]:
+    """(our modules ``path`` imports anywhere in it, deferred imports too; the other top-level
+    packages it imports)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    ours, theirs = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{path}: relative import (the house imports bookbuilder.<stage>.<module>)")
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "bookbuilder":
+            base = node.module.split(".", 1)[1] if "." in node.module else ""
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}".lstrip(".")
+                ours.add(candidate if candidate in modules else base or "__init__")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            theirs.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("bookbuilder."):
+                    ours.add(alias.name.split(".", 1)[1])
+                else:
+                    theirs.add(alias.name.split(".")[0])
+    return ours, theirs
+
+
+def test_the_package_is_a_map_of_stage_packages_each_saying_what_it_may_import():
+    stages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+    assert len(stages) >= 6 and set(stages) == set(MAY_IMPORT) - {"base", "cli"}, stages
+    loose = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    assert set(loose) <= LOOSE | {"cli"} and len(loose) <= MAX_LOOSE, loose
+    for stage in stages:
+        doc = ast.get_docstring(ast.parse((PACKAGE / stage / "__init__.py").read_text(encoding="utf-8"))) or ""
+        assert "may import" in doc.lower(), f"{stage}/__init__.py must say what the stage may import"
+        assert all(f"{p.stem}" in doc for p in (PACKAGE / stage).glob("*.py") if p.stem != "__init__"), \
+            f"{stage}/__init__.py must name each of its modules"
+    top = ast.get_docstring(ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8")))
+    assert all(stage in top for stage in stages), "bookbuilder/__init__.py is the map: it names every stage"
+
+
+def test_each_stage_imports_only_the_stages_below_it():
+    modules = _modules()
+    wrong = []
+    for name, path in modules.items():
+        ours, _ = _imports(path, modules)
+        wrong += [f"{name} -> {dep}" for dep in ours if _stage(dep) not in MAY_IMPORT[_stage(name)]]
+    assert not wrong, wrong
+
+
 def test_no_import_cycles_between_modules():
-    modules = {p.stem: p for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
-    graph = {name: _imports(path) & set(modules) for name, path in modules.items()}
+    modules = _modules()
+    graph = {name: {d for d in _imports(path, modules)[0] if d in modules and d != name}
+             for name, path in modules.items()}
     cycles = []
 
     def visit(node, trail):
@@ -156,12 +227,51 @@ def test_no_import_cycles_between_modules():
     assert not cycles, cycles
 
 
+def test_each_engine_is_reached_from_one_room():
+    """WeasyPrint (and pydyf, its PDF writer) only in layout/, ebooklib only in epub/, pikepdf
+    in layout's join and the press; process tricks (fork, gc freeze, locks, the deep stack)
+    only in process/."""
+    rooms = {"weasyprint": {"layout"}, "pydyf": {"layout"}, "ebooklib": {"epub"}, "pikepdf": {"layout", "press"},
+             "fcntl": {"process"}, "gc": {"process"}, "matplotlib": {"markup"}}
+    modules = _modules()
+    wrong = []
+    for name, path in modules.items():
+        _, theirs = _imports(path, modules)
+        wrong += [f"{name} imports {lib}" for lib, allowed in rooms.items() if lib in theirs
+                  and _stage(name) not in allowed]
+    assert not wrong, wrong
+
+
+PRIVATE_READS = {
+    # private or undocumented attributes of WeasyPrint's boxes, and box classes by name
+    "layout/boxes.py": re.compile(r"_page_box|position_y|justification_spacing|margin_height|content_box_y|"
+                                  r"element_tag|LineBox|BlockBox|TextBox|ReplacedBox|formatting_structure"),
+    # WeasyPrint's and pydyf's insides patched
+    "layout/patches.py": re.compile(r"_build_box_tree|_to_bytes|Page\.paint|Stream\.__init__|weasyprint\.pdf"),
+    # ebooklib's writer's private method
+    "epub/writer.py": re.compile(r"_write_opf_file"),
+    # process tricks
+    "process/forking.py": re.compile(r"os\.fork\(|register_at_fork"),
+    "process/memory.py": re.compile(r"gc\.freeze"),
+    "process/turns.py": re.compile(r"flock"),
+    "process/deepstack.py": re.compile(r"co_varnames"),
+}
+
+
+def test_engine_internals_and_process_tricks_each_sit_in_one_module():
+    for home, pattern in PRIVATE_READS.items():
+        assert pattern.search((PACKAGE / home).read_text(encoding="utf-8")), f"{home} no longer holds {pattern.pattern}"
+        elsewhere = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+                     if p != PACKAGE / home and pattern.search(p.read_text(encoding="utf-8"))]
+        assert not elsewhere, (home, elsewhere)
+
+
 def test_passes_do_not_render():
     """Enrichment computes; only renderers use templates or draw."""
-    passes = ["enrich", "figures", "transliteration", "glossary", "index", "notes", "matching", "manuscript"]
-    for name in passes:
-        imported = _imports(PACKAGE / f"{name}.py")
-        assert not imported & {"render", "expand", "charts", "pdf", "epub"}, (name, imported)
+    for path in (PACKAGE / "passes").glob("*.py"):
+        ours, theirs = _imports(path, _modules())
+        assert not {_stage(d) for d in ours} & {"markup", "layout", "epub", "press"}, path.name
+        assert not theirs & {"jinja2", "matplotlib", "weasyprint"}, path.name
 
 
 def _string_literals(path: Path) -> list[str]:
@@ -176,8 +286,8 @@ def _string_literals(path: Path) -> list[str]:
 def test_no_reader_words_in_python():
     """The words a reader sees come from the locale table (templates/words/), not from code."""
     words = re.compile(r"^(Used on|Used in|Figure|Data for|This note is long|Glossary|Index|Chapter|Removed)\b")
-    for path in PACKAGE.glob("*.py"):
-        if path.stem in ("importer", "check", "cli", "layout_check"):   # messages and readers of PDFs, not the book
+    for path in PACKAGE.rglob("*.py"):
+        if path.parent.name in ("importer", "check") or path.stem == "cli":   # messages and readers of PDFs, not the book
             continue
         assert not [s for s in _string_literals(path) if words.match(s)], path.name
 
@@ -212,7 +322,7 @@ def test_epub_and_check_never_import_the_pdf_engine():
     a module of theirs importing either at its top costs every EPUB build half a second."""
     import subprocess
     import sys
-    script = ("import sys, bookbuilder.build, bookbuilder.epub, bookbuilder.check, bookbuilder.cli; "
+    script = ("import sys, bookbuilder.run.build, bookbuilder.epub.container, bookbuilder.check.lint, bookbuilder.cli; "
               "print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

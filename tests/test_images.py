@@ -205,7 +205,8 @@ def test_the_print_edition_gets_grey_images(image_book):
 def test_jpeg_and_webp_are_prepared_for_each_output(tmp_path):
     """JPEG and WebP (the formats the book above does not use): scaled, kept or converted."""
     from bookbuilder.markup.image_prep import EPUB_MAX_PX, prepared
-    from bookbuilder.passes.author_images import Image as BookImage, judge
+    from bookbuilder.passes.author_images import Image as BookImage
+    from bookbuilder.source.image_refs import judge
 
     Image.new("RGB", (2400, 1200), (10, 120, 200)).save(tmp_path / "Big photo.jpg", quality=90)
     Image.new("RGBA", (300, 200), (200, 40, 40, 128)).save(tmp_path / "small.webp")

@@ -198,7 +198,8 @@ def _packet_book(tmp_path) -> Path:
 
 
 def _packet_of(book_dir: Path, out: Path) -> Path:
-    from bookbuilder.core.packet_specs import declared_packets, write_packet
+    from bookbuilder.core.packet_specs import declared_packets
+    from bookbuilder.run.packets import write_packet
 
     (edition,) = declared_packets(load_config(book_dir))
     return write_packet(book_dir, edition, out)[0]
@@ -210,7 +211,8 @@ def test_a_packet_joined_from_its_parts_is_its_whole_layout(tmp_path, monkeypatc
     of the packet laid out at once."""
     from bookbuilder import cache
     from bookbuilder.core.packet_specs import declared_packets
-    from bookbuilder.layout.engine import final_layout, write_tagged
+    from bookbuilder.layout.engine import write_tagged
+    from bookbuilder.layout.reference import final_layout
     from test_bookparts import assert_joined_is_whole
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764028800")

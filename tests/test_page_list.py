@@ -14,7 +14,8 @@ from lxml import etree
 
 from bookbuilder import cache
 from bookbuilder import ids
-from bookbuilder.core.pagelist import PageMarker, insert_markers, letters
+from bookbuilder.core.pagelist import PageMarker, letters
+from bookbuilder.markup.page_markers import insert_markers
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
@@ -216,21 +217,21 @@ def test_each_marker_stands_where_its_pdf_page_begins(real_book, pdf_pages):
 def test_an_epub_only_build_lays_out_once_and_then_reuses_the_cached_pages(real_book, tmp_path, monkeypatch):
     """With a cold cache the EPUB alone lays the book out, and comes out byte for byte as the
     EPUB built beside the PDF; a second build reads the cache and lays nothing out."""
-    from bookbuilder.layout import engine as pdf
+    from bookbuilder.layout import parts
     from bookbuilder.passes.enrich import enrich
-    from bookbuilder.epub.container import write_epub
+    from bookbuilder.run.build import write_format
     from bookbuilder.source.manuscript import read_book
 
     cache.set_root(tmp_path / "cache")
     try:
-        cold = write_epub(enrich(read_book(real_book.book_dir)), tmp_path / "cold.epub")
+        (cold,) = write_format(enrich(read_book(real_book.book_dir)), "epub", tmp_path / "cold")
         assert cold.read_bytes() == real_book.epub.read_bytes()
         assert list((tmp_path / "cache" / "pages").glob("*.json"))
 
         def no_layout(*args, **kwargs):
             raise AssertionError("laid out again although the text did not change")
-        monkeypatch.setattr(pdf, "final_layout", no_layout)
-        warm = write_epub(enrich(read_book(real_book.book_dir)), tmp_path / "warm.epub")
+        monkeypatch.setattr(parts, "lay_out_book", no_layout)
+        (warm,) = write_format(enrich(read_book(real_book.book_dir)), "epub", tmp_path / "warm")
         assert warm.read_bytes() == cold.read_bytes()
     finally:
         cache.set_root(None)

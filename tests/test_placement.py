@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import html
 
-from bookbuilder.layout.placement import apply_moves
+from bookbuilder.markup.applied_repairs import apply_moves
 
 
 def _body(markup: str):

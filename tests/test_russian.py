@@ -69,7 +69,7 @@ def test_transliteration_footnote_on_page_of_first_yezhovshchina(real_book):
 
 def test_glossed_terms_do_not_repeat_their_gloss(real_book):
     from bookbuilder.markup.expand import expand_notes
-    from bookbuilder.markup.print_html import environment
+    from bookbuilder.markup.templates import environment
     expand_notes(real_book.model, environment())        # the notes' words, as the renderers set them
     chapter_one = real_book.model.chapters[0]
     yezh = next(n for n in chapter_one.notes if n.id.endswith("tn-yezhovshchina"))
@@ -122,7 +122,7 @@ def test_changing_the_scheme_changes_table_and_notes(tmp_path):
     book = enrich(read_book(book_dir))
     from bookbuilder.core.pagelist import PageList
     # no print page numbers: they would cost a layout of this new text, and are tested elsewhere
-    epub_path = write_epub(book, tmp_path / "bgn.epub", pages=PageList("", ()))
+    epub_path = write_epub(book, tmp_path / "bgn.epub", None, PageList("", ()))
     with zipfile.ZipFile(epub_path) as z:
         note = z.read("EPUB/transliteration.xhtml").decode()
         chapter = z.read("EPUB/introduction.xhtml").decode()

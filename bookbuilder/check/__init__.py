@@ -1,1 +1,7 @@
-"""check: (to be written)."""
+"""Checking: `python build.py check`, a manuscript linter with stable codes, and the layout's quality.
+
+- lint.py            ``check_book``: the manuscript's weak spots, file:line: code: message
+- layout_quality.py  a laid-out PDF read as a reader sees it: stretched lines, underfull pages
+
+May import: the loose modules, core, source, passes, markup, layout and check itself.
+"""

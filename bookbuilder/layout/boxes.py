@@ -45,6 +45,15 @@ def room_left(page) -> float:
 
 # ------------------------------------------------------------------ boxes
 
+def language_of(box) -> str | None:
+    """The lang attribute of the element a box was made for; None for the root and body,
+    whose language is the document's."""
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) in ("html", "body"):
+        return None
+    return element.get("lang")
+
+
 def lines(box, skip=None):
     """Line boxes under ``box``, leaving out ``skip``'s."""
     if box is skip:

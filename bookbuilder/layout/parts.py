@@ -107,7 +107,7 @@ def write_book_pdf(book: Book, target: Path, edition: Edition, worker: ChapterWo
     """Lay the book out in parts (reusing every part whose HTML is unchanged) and join them.
     Two builds of one book (a watcher and a build by hand) take turns: one would otherwise
     let go of parts the other is about to join."""
-    with turns.turn(_used_record(book.config.root, edition).with_suffix(".lock")):
+    with book_turn(book.config.root, edition):
         laid = lay_out_book(book, edition, worker)
         _say_misplaced_notes(book, laid)
         sheet = _folio_sheet(book, edition, max(laid.folios_over.values(), default=-1) + 1,
@@ -137,14 +137,19 @@ def _keep_only(book: Book, edition: Edition, used: list[Path | None]) -> None:
     its chapter's part): the cache keeps one generation of a book's parts, not every version
     an editor saved. Keyed by the book's folder and edition alone, so that even a new version
     of the builder clears what the last one left."""
-    record = _used_record(book.config.root, edition)
+    record = used_record(book.config.root, edition)
     now = sorted(str(f) for f in used if f)
     for old in set(cache.read_json(record, [])) - set(now):
         Path(old).unlink(missing_ok=True)
     cache.write_json(record, now)
 
 
-def _used_record(book_dir: Path, edition: Edition) -> Path:
+def book_turn(book_dir: Path, edition: Edition):
+    """The book's turn (process/turns.py), for a ``with``: a lock beside its record of parts."""
+    return turns.turn(used_record(book_dir, edition).with_suffix(".lock"))
+
+
+def used_record(book_dir: Path, edition: Edition) -> Path:
     where = hashlib.sha256(f"{Path(book_dir).resolve()}\0{edition.slug}".encode()).hexdigest()[:20]
     return cache.path("layout", f"parts-used-{where}.json")
 
@@ -153,7 +158,7 @@ def early_worker(book: Book, edition: Edition) -> ChapterWorker:
     """A chapter worker started as soon as the book is read, when the book's last parts are
     not all in the cache (a first build, or a cleaned cache): it lays out beside this
     process from then on (told what later, by lay_out_book)."""
-    record = cache.read_json(_used_record(book.config.root, edition))
+    record = cache.read_json(used_record(book.config.root, edition))
     warm = record and all(Path(f).exists() for f in record)
     return ChapterWorker(None if warm else book, lay_out_chapter)
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 
+from bookbuilder.layout import boxes
+
 log = logging.getLogger("bookbuilder")
 
 _warned: set[str] = set()
@@ -49,10 +51,7 @@ def tag_languages() -> bool:
         return True
 
     def build_with_languages(box, parent, pdf, *args):
-        element = getattr(box, "element", None)
-        lang = None
-        if element is not None and getattr(box, "element_tag", None) not in ("html", "body"):
-            lang = element.get("lang")
+        lang = boxes.language_of(box)
         for struct in build(box, parent, pdf, *args):
             if lang and "Lang" not in struct:
                 struct["Lang"] = pydyf.String(lang)
