@@ -7,7 +7,7 @@ package:
     --cache-dir DIR  >  $BOOKBUILDER_CACHE  >  $XDG_CACHE_HOME/bookbuilder (~/.cache/bookbuilder)
 
 Keys hash what produced a file together with the versions of the tools that made it
-(the project, WeasyPrint, Pandoc, matplotlib), so an upgrade never serves a stale file.
+(cache.TOOLS: the project, WeasyPrint, Pandoc, matplotlib...), so an upgrade never serves a stale file.
 Deleting the root is always safe: ``python build.py clean`` does it.
 """
 
@@ -24,6 +24,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ENV_VAR = "BOOKBUILDER_CACHE"
+# the packages whose upgrade can change a cached file or an output's bytes: their versions key both
+TOOLS = ("bookbuilder", "weasyprint", "pypandoc-binary", "matplotlib", "fonttools", "ebooklib", "jinja2",
+         "lxml", "pyphen", "pydyf", "iuliia", "pyyaml", "uharfbuzz", "pikepdf", "pillow",
+         "fontpkg-eb-garamond", "fontpkg-noto-serif")
 _override: Path | None = None
 
 
@@ -55,11 +59,12 @@ def path(*parts: str) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def tool_versions() -> tuple[str, ...]:
-    """Versions of what makes cached files: part of every key. The package's own code and
-    templates count by content, not by version number: an edit to a layout rule must never
-    meet the layout repairs an older rule remembered."""
+    """Versions of what makes cached files and outputs: part of every cache key and of every
+    output's freshness stamp (run/freshness.py). The package's own code and templates count
+    by content, not by version number: an edit to a layout rule must never meet the layout
+    repairs an older rule remembered."""
     found = [f"code={code_digest()}"]
-    for name in ("bookbuilder", "weasyprint", "pypandoc-binary", "matplotlib", "fonttools"):
+    for name in TOOLS:
         try:
             found.append(f"{name}={version(name)}")
         except PackageNotFoundError:

@@ -92,7 +92,7 @@ def _cold_build(book, out, cache_dir, monkeypatch) -> bytes:
 
 
 def test_a_rebuild_starts_from_the_last_page_numbers_and_gives_what_a_cold_build_gives(tmp_path, monkeypatch):
-    """A book laid out whole (a packet): an edit that moves no page lays it out once; one that
+    """A book laid out whole (the reference layout): an edit that moves no page lays it out once; one that
     moves pages twice (no drafts: the repairs are remembered); either way the bytes of a
     build from nothing."""
     from bookbuilder.layout import engine

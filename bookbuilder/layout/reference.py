@@ -22,8 +22,7 @@ from bookbuilder.core.editions import Edition, reader_edition
 from bookbuilder.core.model import Book
 from bookbuilder.core.pagemap import PageMap
 from bookbuilder.errors import RenderError
-from bookbuilder.layout import page_starts, placement, repairs
-from bookbuilder.layout.engine import page_map_of, render, write_tagged
+from bookbuilder.layout import engine, page_starts, placement, repairs
 from bookbuilder.layout.note_repairs import keep_notes_with_calls, misplaced, misplaced_notes
 from bookbuilder.markup.print_html import print_html, unmoved_print_html
 from bookbuilder.process import memory
@@ -36,7 +35,7 @@ WHOLE = "whole"             # its last page map is kept apart from the joined pa
 def layout(book: Book, page_map: PageMap | None = None, new_page_notes: frozenset = frozenset(),
            draft: bool = False, edition: Edition | None = None):
     """Lay the book out; the result's pages carry the anchors of every element id."""
-    return render(print_html(book, page_map, new_page_notes, draft, edition), book.config.root)
+    return engine.render(print_html(book, page_map, new_page_notes, draft, edition), book.config.root)
 
 
 def body_pages(book: Book, page_map: PageMap) -> dict[str, int]:
@@ -78,8 +77,8 @@ def _from_last_pages(book: Book, edition: Edition, known: repairs.Repairs, guess
     moves = placement.Moves(book, known.figures, known.respaced)
     moves.restore()
     source = print_html(book, guess, frozenset(known.notes), edition=edition)
-    document = render(source, book.config.root)
-    page_map = page_map_of(book, document)
+    document = engine.render(source, book.config.root)
+    page_map = engine.page_map_of(book, document)
     more, again = moves.needed(_body(book, document, page_map))
     apart = {note_id for note_id, _ in misplaced(book, page_map)} - known.notes
     repair = bool(more or again or apart)
@@ -99,7 +98,7 @@ def _body(book: Book, document, page_map: PageMap):
 
 
 def _checked(book: Book, edition: Edition, document, first: PageMap):
-    second = page_map_of(book, document)
+    second = engine.page_map_of(book, document)
     if body_pages(book, first) != body_pages(book, second):
         raise RenderError("the body moved between the two layouts",
                           hint="generated back matter must come after the chapters")
@@ -141,9 +140,9 @@ def draft_map(book: Book, known: repairs.Repairs, edition: Edition | None = None
     saved = cache.read_json(remembered())
     if saved:
         return PageMap.from_json(saved)
-    document = moves.fill_pages(lambda: render(draft(), book.config.root))
+    document = moves.fill_pages(lambda: engine.render(draft(), book.config.root))
     known.figures, known.respaced = moves.moves, moves.respaced
-    page_map = page_map_of(book, document)
+    page_map = engine.page_map_of(book, document)
     cache.write_json(remembered(), page_map.to_json())
     return page_map
 
@@ -162,7 +161,7 @@ def write_pdf(book: Book, target: Path, edition: Edition | None = None) -> Path:
     # the EPUB's page numbers follow this edition's pages: read them now, for free
     page_starts.remember(book, document, printed.folios, pagelist.edition_name(book, edition),
                       unmoved_print_html(book, edition))
-    write_tagged(book, document, target)
+    engine.write_tagged(book, document, target)
     del document
     memory.collect()            # the layout's box trees go before the next output is made
     return target

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bookbuilder import cache
 
 PACKAGE = Path(__file__).resolve().parent.parent      # the whole bookbuilder package
-# besides cache.tool_versions(): libraries whose upgrade can change an output's bytes
-TOOLS = ("ebooklib", "jinja2", "lxml", "pyphen", "pydyf", "iuliia", "pyyaml", "uharfbuzz",
-         "fontpkg-eb-garamond", "fontpkg-noto-serif")
 FONT_PACKAGES = ("fontpkg_eb_garamond", "fontpkg_noto_serif")
 
 
@@ -42,19 +38,11 @@ def _files(folder: Path):
             yield path
 
 
-def _versions() -> list[str]:
-    found = list(cache.tool_versions())
-    for name in TOOLS:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=?")
-    return found
 
 
 def _font_files():
     """The font wheels' files by name, size and mtime (they are megabytes; their
-    package versions are in _versions too)."""
+    package versions are in cache.TOOLS too)."""
     import importlib.util
     for name in FONT_PACKAGES:
         spec = importlib.util.find_spec(name)
@@ -75,7 +63,7 @@ def inputs_digest(book_dir: Path, leave_out: frozenset[Path] = frozenset()) -> s
     for path in _font_files():
         stat = path.stat()
         h.update(f"font:{path.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
-    h.update("\0".join(_versions()).encode())
+    h.update("\0".join(cache.tool_versions()).encode())
     h.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     return h.hexdigest()
 
