@@ -99,7 +99,7 @@ def assert_pdf_x4(pdf: pikepdf.Pdf, edition: str):
     xmp = pdf.open_metadata()
     assert xmp.get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
     # stable ids from the book's identifier, not uuid4: notices a WeasyPrint upgrade that
-    # breaks prepress.pin_xmp_ids
+    # breaks layout/patches.pin_xmp_ids
     assert xmp.get("xmpMM:DocumentID") == ids.xmp_document_id("urn:uuid:5249a094-a81e-5771-bc8d-50967dce5581", edition)
     (intent,) = pdf.Root.OutputIntents
     assert intent.S == "/GTS_PDFX"
@@ -186,12 +186,12 @@ def test_editions_are_byte_reproducible_and_padded_with_blank_pages(tmp_path, mo
 
 
 def test_xmp_ids_hook_still_reaches_weasyprint():
-    """prepress.pin_xmp_ids wraps WeasyPrint's XMP generation: fails when an upgrade moves it."""
+    """patches.pin_xmp_ids wraps WeasyPrint's XMP generation: fails when an upgrade moves it."""
     from weasyprint import HTML
-    from bookbuilder.press import print_pdf as prepress
+    from bookbuilder.layout import patches
     document = HTML(string="<title>T</title><meta name=dcterms.modified content=2026-01-01T00:00:00Z>"
                            "<p>x</p>").render()
-    assert prepress.pin_xmp_ids(document.metadata, "xmp.did:ours", "xmp.iid:ours")
+    assert patches.pin_xmp_ids(document.metadata, "xmp.did:ours", "xmp.iid:ours")
     data = document.write_pdf(pdf_variant="pdf/x-4", uncompressed_pdf=True)
     assert b"<xmpMM:DocumentID>xmp.did:ours</xmpMM:DocumentID>" in data
     assert b"<xmpMM:InstanceID>xmp.iid:ours</xmpMM:InstanceID>" in data

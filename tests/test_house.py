@@ -247,7 +247,8 @@ PRIVATE_READS = {
     "layout/boxes.py": re.compile(r"_page_box|position_y|justification_spacing|margin_height|content_box_y|"
                                   r"element_tag|LineBox|BlockBox|TextBox|ReplacedBox|formatting_structure"),
     # WeasyPrint's and pydyf's insides patched
-    "layout/patches.py": re.compile(r"_build_box_tree|_to_bytes|Page\.paint|Stream\.__init__|weasyprint\.pdf"),
+    "layout/patches.py": re.compile(r"_build_box_tree|_to_bytes|Page\.paint|Stream\.__init__|weasyprint\.pdf|"
+                                    r"generate_rdf_metadata"),
     # ebooklib's writer's private method
     "epub/writer.py": re.compile(r"_write_opf_file"),
     # process tricks

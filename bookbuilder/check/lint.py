@@ -86,7 +86,7 @@ class SourceLine:
 
 def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
     book = enrich(read_book(book_dir))
-    lines = source_lines(book)
+    lines = manuscript_lines(book)
     findings = (check_list_introductions(lines) + check_empty_sections(lines)
                 + check_list_like_headings(lines) + check_possible_quotations(lines)
                 + check_raw_html(lines) + check_images(book_dir, lines)
@@ -99,7 +99,7 @@ def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
 
 def check_layout(book: Book, lines: list[SourceLine]) -> list[Finding]:
     """Lay the book out as the build does and read the PDF as a reader would
-    (layout_check): each fault is reported at the manuscript line its words come from."""
+    (layout_quality.py): each fault is reported at the manuscript line its words come from."""
     import tempfile
     from io import BytesIO
 
@@ -129,7 +129,7 @@ def _source_line(lines: list[SourceLine], file: Path, text: str) -> int:
     return 1
 
 
-def source_lines(book: Book) -> list[SourceLine]:
+def manuscript_lines(book: Book) -> list[SourceLine]:
     """Every line of the manuscript files, in reading order."""
     result = []
     for division in book.divisions:

@@ -69,7 +69,7 @@ def cmyk_profile() -> Path:
 
 
 def stylesheet_context() -> dict:
-    """The values templates/print/prepress.css.j2 needs."""
+    """The print shop's values the cover's style sheet needs (templates/cover/wrap.css.j2)."""
     return {
         "cmyk_profile": cmyk_profile().as_uri(),
         "bleed": f"{BLEED_IN}in",

@@ -3,7 +3,7 @@
 ebooklib writes the package document (OPF) without ``xml:lang`` on its root, where DAISY
 Ace looks for the book's language; its writer's ``_write_opf_file`` is extended to set it.
 If an ebooklib release renames that method, the EPUB is still written, without the
-attribute, and a warning says so (tests/test_house.py notices the change). The zip's
+attribute, and a warning says so (tests/test_engine_doors.py notices the change). The zip's
 entries are then given the build date: ebooklib stamps them with the clock.
 """
 

@@ -6,7 +6,7 @@ an optional ``= Title =`` line and ``Infobox`` block of ``- Key: value`` lines,
 paragraphs one per line, lists as ``- item`` or ``1.  item`` lines or as bare lines
 after a line ending in ':', and block quotations as a lone paragraph after such a line.
 What the dump left inside the lines (citation markers, template remnants, emptied
-parentheses, ``_italics_``, a title in capitals) is cleaned by :mod:`bookbuilder.residue`.
+parentheses, ``_italics_``, a title in capitals) is cleaned by :mod:`bookbuilder.importer.residue`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ position); what the repairs and the page list need goes further: the page's box 
 (``page._page_box``), where each line sits (``position_y``, ``height``), how far a justified
 line's spaces were stretched (``justification_spacing``), the kind of each box. All of it is
 read here and nowhere else, so a WeasyPrint upgrade that changes it breaks one module, and
-tests/test_house.py (test_weasyprint_box_reading_still_reads) notices at once.
+tests/test_engine_doors.py (test_weasyprint_box_reading_still_reads) notices at once.
 
 Box kinds are compared by exact type, as the rules that use them were written: a line box,
 a block box (not one of its subclasses: table or flex containers), a text box, a replaced

@@ -1,4 +1,4 @@
-"""Join the tagged PDFs of a book's parts (bookparts.py) into one tagged PDF, with pikepdf.
+"""Join the tagged PDFs of a book's parts (parts.py) into one tagged PDF, with pikepdf.
 
 WeasyPrint writes each part as a whole tagged PDF: its pages; one structure tree (a
 Document element over the part's elements); a parent tree that numbers the marked content

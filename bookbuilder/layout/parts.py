@@ -14,13 +14,13 @@ after it, not their layouts. Those folios are laid out apart, one page each
 (print/folios.html.j2, with the book's @page rules), and the join lays each over its page.
 
 Each part finds its own layout repairs (notes set apart from their call, figures moved,
-paragraphs respaced: repairs.py, placement.py) as pdf.py does for a whole book, and they
+paragraphs respaced: repairs.py, placement.py, note_repairs.py) as reference.py does for a whole book, and they
 are remembered per division, as there. Links to another part are written as ``x-part:``
 URIs, which the join turns into links to that part's named destination.
 
 Page numbers of other parts (the contents' and the list of figures' numbers, the glossary's,
 register's and index's locators) come from the page map composed of the parts
-(pages.PageMap): the parts that print none are laid out first (the chapters, a
+(core/pagemap.PageMap): the parts that print none are laid out first (the chapters, a
 bibliography), then the opening and the generated back matter, again until the numbers
 each prints are those of the join. On a cold build a child process (ChapterWorker) lays out
 the later chapters and the index beside this one.

@@ -3,7 +3,7 @@
 Each patch wraps one private function of WeasyPrint 70, once, and says whether it took.
 If a release renames or reshapes what is wrapped, the patch is not applied, a warning says
 so once, and the PDF is written as WeasyPrint writes it (the fallback: the unpatched
-output, never a crash). tests/test_house.py holds a test per patch that fails when an
+output, never a crash). tests/test_engine_doors.py and tests/test_editions.py hold a test per patch that fails when an
 upgrade changes what it patches.
 
 - ``tag_languages``: WeasyPrint tags the structure (PDF/UA) but writes /Lang only for the
@@ -11,11 +11,14 @@ upgrade changes what it patches.
 - ``compact_page_streams``: WeasyPrint keeps every drawing operation of every page as its
   own small object until the PDF is written (250 MB for a 450-page book); each page's are
   joined once it is painted, the bytes written the same.
+- ``pin_xmp_ids``: WeasyPrint's PDF/X metadata stamps ``xmpMM:DocumentID`` from uuid4; one
+  document's (the cover's) is given ids of ours, so two builds give the same bytes.
 """
 
 from __future__ import annotations
 
 import logging
+import xml.etree.ElementTree as ET
 
 from bookbuilder.layout import boxes
 
@@ -101,3 +104,43 @@ def compact_page_streams() -> bool:
     stream.Stream.__init__ = make_recorded
     document.Page.paint = paint_compacting
     return True
+
+
+XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def pin_xmp_ids(metadata, document_id: str, instance_id: str) -> bool:
+    """Make the XMP packet's DocumentID ours and add an InstanceID.
+
+    WeasyPrint 70's PDF/X metadata stamps ``xmpMM:DocumentID`` from uuid4. This is the one
+    place that reaches into WeasyPrint for it: the document's metadata object builds the
+    RDF in ``generate_rdf_metadata``, which is wrapped here for this document only. If a
+    release renames it, the PDF is still written (with a random id) and this returns False;
+    tests/test_editions.py notices.
+    """
+    generate = getattr(metadata, "generate_rdf_metadata", None)
+    if generate is None:
+        log.warning("WeasyPrint's metadata has no generate_rdf_metadata: XMP ids left random")
+        return False
+
+    def generate_with_ids(*args, **kwargs):
+        return _with_ids(generate(*args, **kwargs), document_id, instance_id)
+
+    metadata.generate_rdf_metadata = generate_with_ids
+    return True
+
+
+def _with_ids(rdf_xml: bytes, document_id: str, instance_id: str) -> bytes:
+    rdf = ET.fromstring(rdf_xml)
+    found = rdf.find(f".//{{{XMP_MM}}}DocumentID")
+    if found is None:               # WeasyPrint wrote none: give the packet its own description
+        description = ET.SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+        found = ET.SubElement(description, f"{{{XMP_MM}}}DocumentID")
+    found.text = document_id
+    parent = next(p for p in rdf.iter() if found in list(p))
+    instance = parent.find(f"{{{XMP_MM}}}InstanceID")
+    if instance is None:
+        instance = ET.SubElement(parent, f"{{{XMP_MM}}}InstanceID")
+    instance.text = instance_id
+    return ET.tostring(rdf, encoding="utf-8")

@@ -1,4 +1,10 @@
-"""Line breaking in print: fewer lines stretched by WeasyPrint's breaker around inline boxes.
+"""The layout's repairs as the print HTML carries them: figures moved later in the flow,
+paragraphs respaced or sent to a new page (found on a layout by layout/placement.py and
+remembered by layout/repairs.py), and punctuation taken into marks.
+
+A figure never leaves its section (it stops before the next heading) nor passes the next
+figure (numbers stay in order), and never comes between a sentence ending in ':' and the
+list or quotation it introduces (passes/figures.introduces).
 
 WeasyPrint (70) treats every inline box as its own unit when it breaks lines (its issues
 637, 1614): a marked phrase followed by punctuation ("<span>Old Bolsheviks</span>,") can end
@@ -6,7 +12,7 @@ the line after the punctuation, and justification then stretches the two words a
 measure. In print, the punctuation that clings to an id-only mark (index occurrences, later
 glossary uses) is taken inside the mark, so the mark ends where a line may break. (Marks
 turned into empty anchors are worse: WeasyPrint breaks words at an empty inline box.)
-What still stretches a line too far is reported by ``check`` (code l-001, from layout_check).
+What still stretches a line too far is reported by ``check`` (code l-001, from check/layout_quality.py).
 """
 
 from __future__ import annotations

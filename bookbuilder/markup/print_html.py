@@ -41,7 +41,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
     from its call). A ``draft`` leaves the generated back matter (glossary, index) empty:
     it comes after the body, so a layout that only reads the body's pages can skip it.
     ``edition`` sets the variant (reader, print, packet) and page size; by default the reader's.
-    ``part`` (a bookparts.Part) lays out only that part's divisions (and the opening pages if
+    ``part`` (a layout/parts.Part) lays out only that part's divisions (and the opening pages if
     it holds them), its first folio set; the contents then print the page map's numbers.
     """
     page_map = page_map or PageMap.empty()
@@ -113,7 +113,7 @@ def print_stylesheet(book: Book, edition: Edition | None = None) -> str:
 
 
 def part_stylesheet(book: Book, part) -> str:
-    """What a part laid out alone (bookparts.Part) adds to its edition's stylesheet."""
+    """What a part laid out alone (layout/parts.Part) adds to its edition's stylesheet."""
     return environment().get_template("print/part.css.j2").render(part=part, meta=book.config)
 
 
@@ -160,7 +160,7 @@ def print_body(division: Division, body, text: dict, continued: set[str] = froze
             for child in copy.deepcopy(note.content):
                 footnote.append(_as_inline(child))
         footnote.tail = ref.tail
-        # a figure moved to fill a page (placement.py) no longer stands where its note failed
+        # a figure moved to fill a page (layout/placement.py) no longer stands where its note failed
         _mark_block_with_notes(ref, new_page=note.id in new_page_notes and not moved_figure(ref, division.figure_moves))
         # an empty anchor at the call: the layout check compares its page with the note's
         call = html.Element("span", {"class": "fn-call", "id": ids.note_call(note.id)})

@@ -2,7 +2,7 @@
 
 This pass only computes: a figure is placed after the paragraph its numbers come from,
 numbered by chapter (6.1), given a data table and a source note. The renderers draw its
-chart (charts.py) and set it through a template (expand.py).
+chart (markup/charts.py) and set it through a template (markup/expand.py).
 """
 
 from __future__ import annotations

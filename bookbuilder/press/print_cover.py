@@ -1,7 +1,7 @@
 """The print cover: one full wrap (back, spine, front) with bleed, as PDF/X-4.
 
 Laid out by WeasyPrint from templates/cover/ (text stays text, fonts embedded and subset)
-in the typographic style of the EPUB cover (cover.py): dark paper, cream ink, a red rule,
+in the typographic style of the EPUB cover (markup/cover_art.py): dark paper, cream ink, a red rule,
 EB Garamond. The spine is as wide as the print PDF is thick: its page count times the
 paper's thickness from book.yaml (``paper: {thickness_in: 0.0025}``).
 """
@@ -15,17 +15,18 @@ from pathlib import Path
 from markupsafe import Markup
 
 from bookbuilder import ids
-from bookbuilder.press import print_pdf as prepress
 from bookbuilder.core import paper
-from bookbuilder.errors import RenderError
 from bookbuilder.core.model import Book
+from bookbuilder.errors import RenderError
+from bookbuilder.layout import patches
 from bookbuilder.layout.engine import render
 from bookbuilder.markup.templates import common_context, environment
+from bookbuilder.press.print_pdf import write_pdf_x4
 
 EDITION = "cover"
 MIN_SPINE_TEXT_IN = 0.25            # a narrower spine carries no text: it could land off the spine
 BLURB_CHARS = 420                   # about what the back cover holds in 11.5 pt beside the licence
-# the EPUB cover's colours (cover.py), as CMYK ink for the press
+# the EPUB cover's colours (markup/cover_art.py), as CMYK ink for the press
 INK = {
     "paper": "device-cmyk(0.55 0.62 0.6 0.72)",     # #2b2422, a warm near-black
     "cream": "device-cmyk(0.03 0.04 0.1 0)",        # #f4efe4
@@ -72,9 +73,9 @@ def write_cover(book: Book, target: Path, print_pdf: Path) -> Path:
     # the restricted fetcher, as for the book; its own style sheet, for its colour profile
     document = render(source, book.config.root, shared_styles=False)
     meta = book.config
-    prepress.pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
+    patches.pin_xmp_ids(document.metadata, ids.xmp_document_id(meta.identifier, EDITION),
                          ids.xmp_instance_id(meta.identifier, EDITION, document.metadata.modified or ""))
-    prepress.write_pdf_x4(document, target, f"{meta.identifier}#{EDITION}")
+    write_pdf_x4(document, target, f"{meta.identifier}#{EDITION}")
     return target
 
 

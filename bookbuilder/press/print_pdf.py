@@ -1,6 +1,6 @@
 """The print shop's PDF: the reader's pages, set for the press as PDF/X-4.
 
-The print edition is the reader's PDF (pdf.py), page for page: the same layout, so it is
+The print edition is the reader's PDF (layout/parts.py), page for page: the same layout, so it is
 never laid out again. What the press needs is done here on that file with pikepdf:
 
 - boxes: the TrimBox is the reader's page; the BleedBox lies ``BLEED_IN`` outside it and
@@ -15,13 +15,12 @@ never laid out again. What the press needs is done here on that file with pikepd
 - PDF/X-4 metadata, with XMP ids (DocumentID, InstanceID) made from the book's
   identifier, not from uuid4, so the same text gives the same bytes.
 
-The cover (cover_wrap.py) is laid out by WeasyPrint as PDF/X-4 and finished by ``finish``.
+The cover (print_cover.py) is laid out by WeasyPrint as PDF/X-4 and finished by ``finish``.
 """
 
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from bookbuilder import cache
@@ -36,8 +35,6 @@ EDITION = "print"
 SIGNATURE = 4                       # pages per folded sheet: the page count's multiple
 CROP_MARK_WIDTH_PT = 0.25
 PDF_X = "PDF/X-4"
-XMP_MM = "http://ns.adobe.com/xap/1.0/mm/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SCREEN_ONLY = ("/StructTreeRoot", "/MarkInfo")          # the tags point at links paper has not
 SCREEN_ONLY_PAGE = ("/Annots", "/StructParents", "/Tabs")
 
@@ -187,37 +184,3 @@ def finish(path: Path) -> None:
         pdf.save(path, deterministic_id=True, compress_streams=True)
 
 
-def pin_xmp_ids(metadata, document_id: str, instance_id: str) -> bool:
-    """Make the XMP packet's DocumentID ours and add an InstanceID.
-
-    WeasyPrint 70's PDF/X metadata stamps ``xmpMM:DocumentID`` from uuid4. This is the one
-    place that reaches into WeasyPrint for it: the document's metadata object builds the
-    RDF in ``generate_rdf_metadata``, which is wrapped here for this document only. If a
-    release renames it, the PDF is still written (with a random id) and this returns False;
-    tests/test_editions.py notices.
-    """
-    generate = getattr(metadata, "generate_rdf_metadata", None)
-    if generate is None:
-        log.warning("WeasyPrint's metadata has no generate_rdf_metadata: XMP ids left random")
-        return False
-
-    def generate_with_ids(*args, **kwargs):
-        return _with_ids(generate(*args, **kwargs), document_id, instance_id)
-
-    metadata.generate_rdf_metadata = generate_with_ids
-    return True
-
-
-def _with_ids(rdf_xml: bytes, document_id: str, instance_id: str) -> bytes:
-    rdf = ET.fromstring(rdf_xml)
-    found = rdf.find(f".//{{{XMP_MM}}}DocumentID")
-    if found is None:               # WeasyPrint wrote none: give the packet its own description
-        description = ET.SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
-        found = ET.SubElement(description, f"{{{XMP_MM}}}DocumentID")
-    found.text = document_id
-    parent = next(p for p in rdf.iter() if found in list(p))
-    instance = parent.find(f"{{{XMP_MM}}}InstanceID")
-    if instance is None:
-        instance = ET.SubElement(parent, f"{{{XMP_MM}}}InstanceID")
-    instance.text = instance_id
-    return ET.tostring(rdf, encoding="utf-8")

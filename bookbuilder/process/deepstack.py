@@ -10,7 +10,7 @@ instead, which ends it.
 The build is run inside the frame of a function given tens of thousands of (unused) local
 variables: CPython puts that frame in a chunk of its own, rounded up to a power of two
 (1 MiB), and the build's frames fill the room left in it, a chunk that is never given back
-while the build runs. The children forked by the build (children.py) inherit it. Where the
+while the build runs. The children forked by the build (process/forking.py) inherit it. Where the
 function cannot be made so (another Python), the build runs as it is.
 """
 

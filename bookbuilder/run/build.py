@@ -2,7 +2,7 @@
 
 The reader's PDF, the print edition and the EPUB read one model of the whole book;
 each course packet reads a model of its own chapters (packets.py) and is built in a
-worker process (workers.py) while this one builds the book, so the two cores work at once.
+worker process (packet_workers.py) while this one builds the book, so the two cores work at once.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None, 
     """``reader_pdf``: the reader's PDF of this text, when one is at hand (the print edition
     is made from it; without it, the book is laid out for the print edition alone).
     ``worker``: a layout/chapter_worker.ChapterWorker already started, or None."""
-    if fmt == "pdf":                 # laid out in parts, each kept in the cache (bookparts.py)
+    if fmt == "pdf":                 # laid out in parts, each kept in the cache (layout/parts.py)
         from bookbuilder.layout.parts import write_book_pdf
         edition = reader_edition(book.config)
         return [write_book_pdf(book, out_dir / f"{edition.slug}.pdf", edition, worker)]

@@ -9,6 +9,7 @@ written, or the BookError it met (file, line and hint and all).
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 from typing import TextIO
@@ -32,7 +33,8 @@ class PacketWorkers:
         workers = min(forking.spare_cores(busy=False), len(self.editions))
         self.children: list[forking.Child] = []
         if workers >= 1 and (busy or len(self.editions) > 1):
-            import bookbuilder.layout.engine  # noqa: F401  WeasyPrint imported once, before the forks; the book's charts are drawn after, as they read their chapters
+            # WeasyPrint imported once, before the forks; the book's charts are drawn after, as they read their chapters
+            importlib.import_module("bookbuilder.layout.engine")
             for n in range(workers):
                 editions = self.editions[n::workers]
                 self.children.append(forking.Child(

@@ -2,7 +2,7 @@
 
 WeasyPrint's default fetcher opens whatever a document names (any local file, any
 web address). A manuscript is user input, so the PDF is laid out with
-:class:`pdf.BookFetcher` (which asks :func:`refused`), and the EPUB packs files only through
+:class:`layout.engine.BookFetcher` (which asks :func:`refused`), and the EPUB packs files only through
 :func:`allowed_file`:
 both serve files under the book folder, the package templates, the cache root and
 the installed font packages, and ``data:`` URLs up to a size limit. Everything else
