@@ -14,7 +14,7 @@ says what it holds and what it may import; tests/test_house.py holds them to it)
     run       the build, its freshness stamps, packets, watch
 
 and beside them: core (the shared vocabulary: config, editions, model, page map, page
-list, paper), process (forking, gc freeze, the deep stack, locks: tricks that stand
+list, paper), process (forking, gc freeze, locks: tricks that stand
 alone), and the loose modules cli (the command line), errors, cache, words, fonts and ids.
 docs/internals.md draws the pipeline as it runs, with its two feedback loops.
 """

@@ -19,7 +19,6 @@ from pathlib import Path
 from rich.console import Console
 
 from bookbuilder import __version__
-from bookbuilder.process.deepstack import run_deep
 from bookbuilder.errors import BookError, err, report_warnings
 
 DEFAULT_BOOK = Path("book")
@@ -87,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     cache.set_root(args.cache_dir)
     try:
         # on one deep data stack: CPython 3.11 maps and unmaps stack chunks as layouts recurse
-        return run_deep(lambda: COMMANDS.get(args.command or "build", cmd_build)(args))
+        return COMMANDS.get(args.command or "build", cmd_build)(args)
     except BookError as exc:
         if args.debug:
             err.print_exception()

@@ -229,7 +229,7 @@ def test_no_import_cycles_between_modules():
 
 def test_each_engine_is_reached_from_one_room():
     """WeasyPrint (and pydyf, its PDF writer) only in layout/, ebooklib only in epub/, pikepdf
-    in layout's join and the press; process tricks (fork, gc freeze, locks, the deep stack)
+    in layout's join and the press; process tricks (fork, gc freeze, locks)
     only in process/."""
     rooms = {"weasyprint": {"layout"}, "pydyf": {"layout"}, "ebooklib": {"epub"}, "pikepdf": {"layout", "press"},
              "fcntl": {"process"}, "gc": {"process"}, "matplotlib": {"markup"}}
@@ -255,7 +255,6 @@ PRIVATE_READS = {
     "process/forking.py": re.compile(r"os\.fork\(|register_at_fork"),
     "process/memory.py": re.compile(r"gc\.freeze"),
     "process/turns.py": re.compile(r"flock"),
-    "process/deepstack.py": re.compile(r"co_varnames"),
 }
 
 

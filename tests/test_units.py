@@ -113,26 +113,3 @@ def test_epub_is_reproducible(tmp_path):
     (second,) = write_format(enrich(read_book(ROOT / "book")), "epub", tmp_path / "b")
     first, second = first.read_bytes(), second.read_bytes()
     assert first == second
-
-
-def test_the_build_runs_on_a_data_stack_that_stays_mapped():
-    """deepstack.run_deep (CPython gh-142183): frames that recurse deep and back thousands of
-    times, as WeasyPrint's layout does, map no new stack memory inside it, where CPython 3.11
-    and 3.12 map and unmap a 16 KiB chunk at each crossing of a chunk's edge (page faults)."""
-    import resource
-    import sys
-
-    from bookbuilder.process.deepstack import run_deep
-
-    def down(n: int) -> int:
-        return 0 if n == 0 else down(n - 1) + 1
-
-    def oscillate() -> int:
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        for _ in range(2000):
-            down(600)                   # about 60 KiB of frames: past several chunk edges
-        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
-
-    assert run_deep(oscillate) < 500
-    if sys.implementation.name == "cpython" and sys.version_info < (3, 13):
-        assert oscillate() > 5000       # what it saves: the thrashing is there without it
