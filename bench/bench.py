@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from bookbuilder.passes.enrich import enrich  # noqa: E402
 from bookbuilder.core.editions import reader_edition  # noqa: E402
 from bookbuilder.epub.container import write_epub  # noqa: E402
-from bookbuilder.run.page_list import epub_pages  # noqa: E402
+from bookbuilder.run.epub_pages import epub_pages  # noqa: E402
 from bookbuilder.source.manuscript import read_book  # noqa: E402
 from bookbuilder.layout.reference import layout, write_pdf  # noqa: E402
 

@@ -5,5 +5,5 @@
 - accessibility.py  EPUB Accessibility 1.1 metadata computed from the book
 
 May import: the loose modules, core, source, passes, markup and epub itself; never layout:
-the build hands it the page list of the edition it follows (run/page_list.py).
+the build hands it the page list of the edition it follows (run/epub_pages.py).
 """

@@ -3,7 +3,7 @@ charts and images, the cover and the package metadata (accessibility.py), put to
 ebooklib and written through writer.py.
 
 The EPUB lays nothing out: its print page numbers (``pages``) are handed to it by the build
-(run/page_list.py), read from the layout of the edition it follows.
+(run/epub_pages.py), read from the layout of the edition it follows.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from bookbuilder import cache
-from bookbuilder.source.figure_data import FIGURES_DIR, Figure, _number, _year_month
+from bookbuilder.source.figure_data import FIGURES_DIR, Figure, number_text, year_month
 
 STYLE_VERSION = "2"            # bump when the drawing code changes, to refresh the cache
 WIDTH_IN, HEIGHT_IN = 4.4, 2.7
@@ -104,7 +104,7 @@ def _bars(ax, chart) -> None:
     for n, s in enumerate(series):
         xs = [i + (n - (len(series) - 1) / 2) * width for i in range(len(categories))]
         bars = ax.bar(xs, s["values"], width * 0.92, label=s["name"], color=GREYS[n % len(GREYS)])
-        ax.bar_label(bars, labels=[_number(v) for v in s["values"]], fontsize=7.5, padding=1.5)
+        ax.bar_label(bars, labels=[number_text(v) for v in s["values"]], fontsize=7.5, padding=1.5)
     ax.set_xticks(range(len(categories)), categories)
     ax.set_ylabel(chart.get("unit", ""))
     ax.yaxis.set_major_formatter(matplotlib_formatter())
@@ -144,8 +144,8 @@ def _timeline(ax, chart) -> None:
 
     rows = list(reversed(chart["rows"]))
     for i, r in enumerate(rows):
-        start = dt.date(*_year_month(r["start"]), 1)
-        end_year, end_month = _year_month(r["end"])
+        start = dt.date(*year_month(r["start"]), 1)
+        end_year, end_month = year_month(r["end"])
         end = dt.date(end_year + end_month // 12, end_month % 12 + 1, 1)     # to the end of that month
         ax.barh(i, mdates.date2num(end) - mdates.date2num(start), left=mdates.date2num(start),
                 color=GREYS[i % 2 * 2], height=0.55)

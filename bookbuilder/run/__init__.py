@@ -1,7 +1,7 @@
 """The run: which outputs to make, in what order, on how many cores; what is fresh.
 
 - build.py           ``build``: the model read once, every output an edition asks for
-- page_list.py       the page list handed to the EPUB (from the cache, or from the layout)
+- epub_pages.py      the page list handed to the EPUB (from the cache, or from the layout)
 - packets.py         a course packet's PDF, impositions and EPUB
 - packet_workers.py  packets built in forked children beside the book
 - freshness.py       stamps: an output made from the same inputs is left alone

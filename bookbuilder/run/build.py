@@ -104,7 +104,7 @@ def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None, 
             printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf", reader_pdf)
         return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
     from bookbuilder.epub.container import write_epub
-    from bookbuilder.run.page_list import epub_pages
+    from bookbuilder.run.epub_pages import epub_pages
     edition = reader_edition(book.config)
     return [write_epub(book, out_dir / f"{book.config.slug}.epub", edition, epub_pages(book, edition))]
 

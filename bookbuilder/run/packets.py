@@ -18,7 +18,7 @@ def write_packet(book_dir: Path, edition: Edition, out_dir: Path) -> list[Path]:
     from bookbuilder.layout.parts import write_book_pdf
     from bookbuilder.passes.enrich import enrich
     from bookbuilder.press.imposition import impose
-    from bookbuilder.run.page_list import epub_pages
+    from bookbuilder.run.epub_pages import epub_pages
     from bookbuilder.source.manuscript import read_book
 
     book = enrich(read_book(book_dir, edition.selection))

@@ -112,7 +112,7 @@ def data_table(figure: Figure, language: str = "en") -> dict:
                           f"{100 * r['part'] / r['whole']:.0f}%"] for r in chart["rows"]]}
     if kind == "bars":
         return {"columns": [row_heading] + [s["name"] for s in chart["series"]],
-                "rows": [[c] + [_number(s["values"][i]) for s in chart["series"]]
+                "rows": [[c] + [number_text(s["values"][i]) for s in chart["series"]]
                          for i, c in enumerate(chart["categories"])]}
     if kind == "range":
         return {"columns": [w["source"], w["low"], w["high"]],
@@ -121,16 +121,16 @@ def data_table(figure: Figure, language: str = "en") -> dict:
             "rows": [[r["label"], _month(r["start"]), _month(r["end"])] for r in chart["rows"]]}
 
 
-def _number(value) -> str:
+def number_text(value) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def _month(value) -> str:
-    year, month = _year_month(value)
+    year, month = year_month(value)
     return dt.date(year, month, 1).strftime("%B %Y")
 
 
-def _year_month(value) -> tuple[int, int]:
+def year_month(value) -> tuple[int, int]:
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", str(value))
     if not m:
         raise ConfigError(f"date '{value}' must be written YYYY-MM")
