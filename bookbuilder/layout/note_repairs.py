@@ -43,12 +43,13 @@ def keep_notes_with_calls(lay_out: Callable[[], T], known_notes: set[str], notes
     """``lay_out()`` again while ``notes_apart(layout)`` finds notes apart from their calls that
     ``known_notes`` (the notes whose call's block starts a page; added to here) does not hold
     yet, at most MAX_NOTE_REPAIRS times more; returns the last layout."""
-    for attempt in range(MAX_NOTE_REPAIRS + 1):
-        laid = lay_out()
+    laid = lay_out()
+    for _ in range(MAX_NOTE_REPAIRS):
         apart = notes_apart(laid) - known_notes
-        if not apart or attempt == MAX_NOTE_REPAIRS:
-            return laid
+        if not apart:
+            break
         known_notes |= apart
         laid = None             # let the layout go before the next
         memory.collect()
-    raise AssertionError("unreachable")
+        laid = lay_out()
+    return laid
