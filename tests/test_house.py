@@ -130,7 +130,7 @@ MAY_IMPORT = {
     "process": set(),
     "base": {"base"},
     "core": {"base", "core"},
-    "importer": {"base", "core", "importer"},
+    "importer": {"base", "core", "source", "importer"},
     "source": {"base", "core", "source"},
     "passes": {"base", "core", "source", "passes"},
     "markup": {"base", "core", "source", "passes", "markup"},

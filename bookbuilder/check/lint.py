@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuilder import ids
+from bookbuilder.core.romanisation import fold, skeleton
 from bookbuilder.passes.enrich import enrich
 from bookbuilder.source.manuscript import read_book
 from bookbuilder.passes.matching import compile_forms
@@ -50,9 +50,6 @@ FENCE = re.compile(r"^:{3,}")                 # Pandoc fenced div markers are no
 MIN_NAME = 4                                  # shorter words are too ambiguous to compare
 PROPER_NOUN = re.compile(r"(?<![\w’'-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w-])")
 # Letter groups that different romanisation schemes write differently (я: ya/ia/ja/â, …).
-SCHEME_VARIANTS = [("shch", "sc"), ("sch", "sc"), ("kh", "h"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
-                   ("ya", "ia"), ("yu", "iu"), ("yo", "io"), ("ye", "e"), ("ja", "ia"), ("ju", "iu"),
-                   ("y", "i"), ("j", "i"), ("ii", "i")]
 VOWELS = set("aeiouy")
 
 
@@ -283,20 +280,6 @@ def check_untagged_cyrillic(lines: list[SourceLine]) -> list[Finding]:
 
 
 # ------------------------------------------------------------------ spelling variants
-
-def fold(word: str) -> str:
-    """Lowercase without diacritics or combining ties: 'T͡svetaeva' -> 'tsvetaeva'."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c))
-
-
-def skeleton(word: str) -> str:
-    """A spelling key on which the usual romanisation schemes agree."""
-    key = fold(word)
-    for source, target in SCHEME_VARIANTS:
-        key = key.replace(source, target)
-    return key
-
 
 def vowel_variant(a: str, b: str) -> bool:
     """Same length, one vowel differs inside the word (Kurapaty / Kuropaty)."""

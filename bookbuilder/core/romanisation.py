@@ -100,3 +100,53 @@ def russian_alphabet() -> list[str]:
 
 def all_schemes() -> list[Scheme]:
     return [Scheme(name) for name in sorted(iuliia.schemas.names())]
+
+
+# Spellings the usual romanisation schemes disagree on, reduced to one key: a text that writes
+# Yezhov, Ezhov or Ježov means one name; a mistyped letter (Yezhoy) still differs.
+SCHEME_VARIANTS = [("shch", "sc"), ("sch", "sc"), ("kh", "h"), ("zh", "z"), ("ts", "c"), ("tz", "c"),
+                   ("ya", "ia"), ("yu", "iu"), ("yo", "io"), ("ye", "e"), ("ja", "ia"), ("ju", "iu"),
+                   ("y", "i"), ("j", "i"), ("ii", "i")]
+
+
+def fold(word: str) -> str:
+    """Lowercase without diacritics or combining ties: 'T͡svetaeva' -> 'tsvetaeva'."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c))
+
+
+def skeleton(word: str) -> str:
+    """A spelling key on which the usual romanisation schemes agree."""
+    key = fold(word)
+    for source, target in SCHEME_VARIANTS:
+        key = key.replace(source, target)
+    return key
+
+
+SPELLING_SCHEMES = ("wikipedia", "bgn_pcgn")   # the schemes English texts mostly follow
+
+
+def written_from(form: str, cyrillic: str) -> bool:
+    """Whether ``form`` is the Cyrillic romanised (by a usual scheme, up to their variants),
+    word for word: 'kulaks' is written from 'кулаки', 'NKVD' from 'НКВД', 'Red Army' is a
+    translation of 'Красная армия', not a romanisation."""
+    wanted = [skeleton(w) for w in form.split()]
+    if not wanted or not all(wanted):
+        return False
+    for name in SPELLING_SCHEMES:
+        words = [skeleton(w) for w in Scheme(name).romanise(cyrillic).split()]
+        if words == wanted or (cyrillic.isupper() and ["".join(words)] == wanted):
+            return True
+        if len(wanted) == len(words) and all(_same_stem(w, r) for w, r in zip(wanted, words)):
+            return True
+    return False
+
+
+def _same_stem(written: str, romanised: str) -> bool:
+    """An inflected or English plural ending (kulaki / kulaks), or the same consonants where
+    English keeps an older spelling or spells the letters out (Politburo for Politbyuro,
+    Cheka for ЧК)."""
+    if written.startswith(romanised[:max(4, len(romanised) - 2)]) and len(written) - len(romanised) <= 3:
+        return True
+    consonants = [re.sub("[aeiou]", "", w) for w in (written, romanised)]
+    return len(consonants[0]) >= 2 and consonants[0] == consonants[1]

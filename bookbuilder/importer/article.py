@@ -20,6 +20,8 @@ from pathlib import Path
 import yaml
 
 from bookbuilder.importer import residue
+from bookbuilder.importer.apparatus import draft_apparatus
+from bookbuilder.importer.plain_text import chapter_passages
 from bookbuilder.errors import ArticleImportError
 
 HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
@@ -419,6 +421,9 @@ def import_article(article_path: Path, book_dir: Path, *, force: bool = False,
         (book_dir / name).write_text(chapter_markdown(bibliography, "bibliography", inline), encoding="utf-8")
         meta["back"] = [{"file": name, "role": "bibliography"}]
     meta["notes"] += _residue_notes(article, inline.citations)
+    drafted = draft_apparatus(book_dir, chapter_passages(chapters, inline.citations), warn)
+    meta["notes"].append(f"Apparatus drafted from the term base and the text: {drafted.summary()}; "
+                         "review russian-terms.yaml, glossary.yaml and index.yaml (their headers say what).")
     with open(book_dir / "book.yaml", "w", encoding="utf-8") as fh:
         yaml.safe_dump(meta, fh, allow_unicode=True, sort_keys=False, width=100)
     return book_dir / "book.yaml"

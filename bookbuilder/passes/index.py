@@ -38,7 +38,7 @@ def mark_index_occurrences(book: Book) -> int:
     """Wrap every occurrence of every form in a span with an id; returns how many."""
     by_form: dict[str, IndexEntry] = {}
     for entry in book.index:
-        for item in [entry] + entry.sub:
+        for item in [entry] + [sub for sub in entry.sub if not sub.within]:
             for form in item.match:
                 by_form[normalise(form)] = item
     pattern = compile_forms(by_form)
@@ -59,6 +59,7 @@ def mark_index_occurrences(book: Book) -> int:
                 in_chapter += 1
                 mark_id = ids.index_mark(division.id, in_chapter)
                 section_id = division.id if in_note else _section_of(el, division.id)
+                item = _gathering_sub(item, el, division, in_note)
                 item.occurrences.append(Occurrence(mark_id, division.id, section_id, in_note))
                 return [element("span", match.group(0), class_="ix", id=mark_id)]
 
@@ -68,13 +69,36 @@ def mark_index_occurrences(book: Book) -> int:
 
 def _section_of(el, default: str) -> str:
     """Id of the last heading before ``el`` in document order."""
+    heading = _heading_before(el)
+    return heading.get("id") if heading is not None else default
+
+
+def _heading_before(el):
     node = el
     while node is not None:
         for sibling in [node, *node.itersiblings(preceding=True)]:
             if isinstance(sibling.tag, str) and sibling.tag in ("h2", "h3", "h4") and sibling.get("id"):
-                return sibling.get("id")
+                return sibling
         node = node.getparent()
-    return default
+    return None
+
+
+def _gathering_sub(item: IndexEntry, el, division, in_note: bool) -> IndexEntry:
+    """The sub-entry whose `within` names the section (or chapter) ``el`` is in, else ``item``."""
+    if not any(sub.within for sub in item.sub):
+        return item
+    heading = None if in_note else _heading_before(el)
+    titles = {_title_key(division.title)}
+    if heading is not None:
+        titles.add(_title_key(heading.text_content()))
+    for sub in item.sub:
+        if titles & {_title_key(t) for t in sub.within}:
+            return sub
+    return item
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"\W+", " ", normalise(title).casefold()).strip()
 
 
 CAPITALISED_RUN = re.compile(r"\b(?:[A-Z][a-z’'-]+)(?:\s+(?:of\s+|the\s+)?[A-Z][a-z’'-]+){0,3}")

@@ -38,6 +38,7 @@ class IndexEntry:
     id: str = ""           # anchor of the entry itself, for see / see also links
     see_id: str = ""
     see_also_ids: list[str] = field(default_factory=list)
+    within: list[str] = field(default_factory=list)   # a sub-entry: the sections (by title) it gathers
 
     @property
     def used(self) -> bool:
@@ -91,18 +92,31 @@ def resolve_references(entries: list[IndexEntry]) -> None:
         entry.see_also_ids = [ids[t] for t in entry.see_also]
 
 
-def _entry(doc: YamlDoc, item, keys: tuple) -> IndexEntry:
+def _entry(doc: YamlDoc, item, keys: tuple, parent_match: list[str] | None = None) -> IndexEntry:
     if not isinstance(item, dict) or not isinstance(item.get("headword"), str):
         raise doc.error("an index entry needs a 'headword'", *keys)
-    match = item.get("match") or []
+    within = _within(doc, item, keys, parent_match)
+    # a sub-entry that gathers its headword's locators in some sections matches what its parent matches
+    match = item.get("match") or (parent_match if within else None) or []
     see = item.get("see") or ""
     if not isinstance(match, list) or not all(isinstance(m, str) for m in match):
         raise doc.error("'match' must be a list of spellings", *keys, "match")
     if not match and not see and not item.get("sub"):
         raise doc.error(f"index entry '{item['headword']}' has neither 'match' nor 'see'", *keys)
-    subs = [_entry(doc, sub, keys + ("sub", j)) for j, sub in enumerate(item.get("sub") or [])]
+    subs = [_entry(doc, sub, keys + ("sub", j), match) for j, sub in enumerate(item.get("sub") or [])]
     see_also = item.get("see_also") or []
     if not isinstance(see_also, list):
         raise doc.error("'see_also' must be a list of headwords", *keys, "see_also")
     return IndexEntry(item["headword"], match, str(see), [str(s) for s in see_also], subs,
-                      file=doc.path, line=doc.line(*keys))
+                      file=doc.path, line=doc.line(*keys), within=within)
+
+
+def _within(doc: YamlDoc, item: dict, keys: tuple, parent_match: list[str] | None) -> list[str]:
+    within = item.get("within") or []
+    if isinstance(within, str):
+        within = [within]
+    if not isinstance(within, list) or not all(isinstance(w, str) and w.strip() for w in within):
+        raise doc.error("'within' must be a list of chapter or section titles", *keys, "within")
+    if within and parent_match is None:
+        raise doc.error("'within' belongs to a sub-entry (under 'sub')", *keys, "within")
+    return [w.strip() for w in within]

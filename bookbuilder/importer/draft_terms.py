@@ -1,0 +1,65 @@
+"""The drafted russian-terms.yaml and glossary.yaml: the term base's entries an article uses.
+
+A transliteration note belongs to a word the article writes romanised (kulak, NKVD, Lubyanka),
+not to one it translates (Red Army, Moscow): only romanised spellings go to russian-terms.yaml.
+Every person named goes there too, as a `name`, which the book gathers in its register of
+names with Cyrillic, dates and a line on who they were. The glossary takes every term with a
+definition, under the form the article uses.
+"""
+
+from __future__ import annotations
+
+from bookbuilder.core.romanisation import written_from
+from bookbuilder.importer.term_base_hits import Hit
+from bookbuilder.source.term_base import BaseTerm, Person
+
+NOTE_KINDS = {"organisation": "organisation", "place": "place"}     # the rest are notes of kind term
+
+
+def draft_russian_terms(hits: list[Hit]) -> list[dict]:
+    entries = []
+    for hit in hits:
+        entry = hit.entry
+        if isinstance(entry, Person):
+            entries.append(_name(entry, hit))
+        elif entry.cyrillic:
+            romanised = sorted(s for s in hit.spellings if written_from(s, entry.cyrillic))
+            if romanised:
+                entries.append(_term(entry, romanised))
+    return entries
+
+
+def draft_glossary(hits: list[Hit]) -> list[dict]:
+    entries = []
+    for hit in hits:
+        entry = hit.entry
+        if isinstance(entry, BaseTerm) and entry.definition:
+            item = {"headword": _usual(entry, hit)}
+            if entry.cyrillic:
+                item["cyrillic"] = entry.cyrillic
+            item["definition"] = entry.definition
+            item["match"] = sorted(hit.spellings)
+            entries.append(item)
+    return sorted(entries, key=lambda e: e["headword"].casefold())
+
+
+def _usual(entry: BaseTerm, hit: Hit) -> str:
+    """The term base's usual form when the article writes it, else the article's own."""
+    return entry.forms[0] if entry.forms[0] in hit.spellings else hit.spellings.most_common(1)[0][0]
+
+
+def _term(entry: BaseTerm, romanised: list[str]) -> dict:
+    english = entry.forms[0] if entry.forms[0] in romanised else romanised[0]
+    return {"id": entry.id, "kind": NOTE_KINDS.get(entry.kind, "term"), "cyrillic": entry.cyrillic,
+            "english": english, "match": romanised, "gloss": entry.gloss or _first_sentence(entry.definition)}
+
+
+def _name(person: Person, hit: Hit) -> dict:
+    dates = f"{person.born}–{person.died}" if person.died else f"b. {person.born}"
+    return {"id": person.id, "kind": "name", "cyrillic": person.cyrillic, "english": person.forms[0],
+            "match": sorted(hit.spellings), "gloss": person.who, "dates": dates, "who": person.who}
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + (dot.strip() if dot else "")

@@ -1,0 +1,258 @@
+"""Names and key phrases drawn from an article's own text, for the drafted index: people,
+places, organisations, events, works (italic titles) and the article's recurring concepts.
+
+No model is downloaded: a run of capitalised words is a name when the text gives evidence for
+it. A capitalised word that starts a sentence and also appears in lower case elsewhere is an
+ordinary word ("After", "Many", "The"); a month or a weekday is a date; a first name from
+termbase/name-words.yaml makes a person, indexed surname first; a word like Committee or Trial
+at the end makes an organisation or an event.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from bookbuilder.core.config import load_yaml
+from bookbuilder.importer.plain_text import Passage
+
+WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?\.?|\d+")
+SENTENCE_END = set('.!?:;"“‘([—–')
+CONNECTORS = {"of", "the", "for", "de", "von", "van", "der", "du", "la", "le"}
+INITIAL = re.compile(r"[A-Z]\.")
+ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et)$")   # Russian, Japanese, Polish, Soviet
+PERSON, ORGANISATION, EVENT, WORK, CONCEPT, NAME = "person", "organisation", "event", "work", "concept", "name"
+MIN_CONCEPT_USES = 3
+
+
+@dataclass
+class Name:
+    kind: str
+    headword: str                                      # as the index prints it ("Conquest, Robert")
+    forms: Counter = field(default_factory=Counter)    # spellings in the text -> times
+    passages: list[int] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.passages)
+
+
+@functools.lru_cache(maxsize=1)
+def name_words() -> dict[str, frozenset[str]]:
+    doc = load_yaml(Path(str(resources.files("bookbuilder") / "termbase" / "name-words.yaml")))
+    return {key: frozenset(str(w) for w in words) for key, words in doc.data.items()}
+
+
+def find_names(passages: list[Passage], given_names: set[str] = frozenset()) -> list[Name]:
+    """Names and concepts the passages hold, each with its spellings and passages."""
+    words = name_words()
+    given = words["given"] | given_names
+    lower_vocabulary = {w.group(0) for p in passages for w in WORD.finditer(p.text) if w.group(0).islower()}
+    runs = [(n, run) for n, p in enumerate(passages) for run in _capitalised_runs(_without_titles(p))]
+    mid_sentence = Counter(run[0][0] for _, run in runs if not run[0][1])
+    names: dict[str, Name] = {}
+    for n, run in runs:
+        phrase = _trim(run, words, lower_vocabulary, mid_sentence)
+        if phrase:
+            _add(names, _classify(phrase, given, words), phrase, n)
+    _merge_surnames(names)
+    for n, p in enumerate(passages):
+        for title in p.italics:
+            if _is_title(title):
+                _add(names, WORK, title, n)
+    for phrase, uses in _concepts(passages, words).items():
+        for n in uses:
+            _add(names, CONCEPT, phrase, n)
+    return [name for name in names.values() if _sound(name, words, lower_vocabulary)]
+
+
+def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
+    """Runs of capitalised words, as (word, starts a sentence), joined by single spaces and by
+    connectors (Commission of Inquiry, Union of Soviet Socialist Republics)."""
+    runs, run, pending, last_end = [], [], [], 0
+    for m in WORD.finditer(text):
+        word, gap = m.group(0), text[last_end:m.start()]
+        joined = run and gap == " "
+        if (word[0].isupper() or word.isdigit() and run and not pending) and (joined or not run):
+            run += pending + [(_unstop(word), _starts_sentence(text, m.start()))]
+            pending = []
+            if _closes_run(word) and word not in name_words()["joining"]:
+                runs.append(run)
+                run = []
+        elif word in CONNECTORS and joined and not pending:
+            pending = [(word, False)]
+        else:
+            if run:
+                runs.append(run)
+            run, pending = ([(_unstop(word), _starts_sentence(text, m.start()))]
+                            if word[0].isupper() else []), []
+        last_end = m.end()
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _without_titles(passage: Passage) -> str:
+    """The passage with its italic runs blanked: a title's words are not names of their own
+    (Darkness at Noon); the title itself is taken whole."""
+    text = passage.text
+    for title in passage.italics:
+        text = text.replace(title, " ; " + "x" * max(0, len(title) - 6) + " ; ")
+    return text
+
+
+def _closes_run(word: str) -> bool:
+    """A sentence ends after 'Terror.' (not after an initial 'J.'); a possessive ends a name
+    (Stalin's Great Purge is about Stalin and the Great Purge)."""
+    return (word.endswith(".") and len(word) > 2 and "." not in word[:-1]) or re.search(r"['’]s?$", word) is not None
+
+
+def _unstop(word: str) -> str:
+    """'Terror.' -> 'Terror'; an initial or an abbreviation keeps its point ('J.', 'U.S.S.R.')."""
+    return word if len(word) <= 2 or "." in word[:-1] else word.rstrip(".")
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return not before or before[-1] in SENTENCE_END
+
+
+def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
+    """The name a run holds: leading ordinary words, titles and dates cut, possessive dropped."""
+    tokens = [w for w, _ in run]
+    while tokens and (tokens[0] in words["function"] or tokens[0] in words["days"]
+                      or (tokens[0] in words["months"] and not _event_follows(tokens, words))
+                      or (run[0][1] and tokens[0] == run[0][0] and tokens[0].lower() in lower_vocabulary)
+                      or tokens[0] in CONNECTORS or tokens[0].endswith(".") and len(tokens[0]) > 3):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in words["function"]):
+        tokens = tokens[:-1]
+    while tokens and tokens[0].isdigit():
+        tokens = tokens[1:]
+    tokens = _from_given_name(tokens, words)
+    if not tokens or len(tokens) > 6 or all(t in words["months"] or t.isdigit() for t in tokens):
+        return ""
+    at_start = run[0][1] and len(tokens) == len(run)
+    if len(tokens) == 1 and (len(tokens[0]) < 3 or not mid_sentence[tokens[0]] and at_start):
+        return ""          # a single word seen only at sentence starts: no evidence it is a name
+    phrase = " ".join(tokens)
+    return re.sub(r"['’]s$|['’]$", "", phrase).rstrip(".")
+
+
+def _from_given_name(tokens: list[str], words) -> list[str]:
+    """Ranks and titles before a name go: 'Commander Ivan Fedko', 'NKVD Commissar Nikolai Yezhov'."""
+    for i, token in enumerate(tokens[1:], 1):
+        if any(INITIAL.fullmatch(t) or _is_given(t, words["given"]) for t in tokens[:i]):
+            break                                             # J. Arch Getty, Joseph E. Davies
+        if (_is_given(token, words["given"]) or INITIAL.fullmatch(token)) and 2 <= len(tokens) - i <= 4 \
+                and tokens[i - 1] not in CONNECTORS:
+            return tokens[i:]
+    for i, token in enumerate(tokens[:-1]):
+        if token in words["titles"] and len(tokens) - i <= 4:
+            return tokens[i + 1:]                             # NKVD Commissar Yezhov
+    return tokens
+
+
+def _is_given(token: str, given) -> bool:
+    return token in given or token.split("-")[0] in given          # Jean-Paul
+
+
+def _event_follows(tokens: list[str], words) -> bool:
+    return len(tokens) > 1 and tokens[1] in words["event"]          # October Revolution
+
+
+def _classify(phrase: str, given: set[str], words) -> str:
+    tokens = phrase.split()
+    if any(t in words["organisation"] for t in tokens[1:]):
+        return ORGANISATION
+    if tokens[-1] in words["event"]:
+        return EVENT
+    if 2 <= len(tokens) <= 4 and (_is_given(tokens[0], given) or re.fullmatch(r"[A-Z]\.", tokens[0])) \
+            and all(t[0].isupper() for t in tokens):
+        return PERSON
+    return NAME
+
+
+def _add(names: dict[str, Name], kind: str, phrase: str, passage: int) -> None:
+    key = name_key(phrase)
+    if kind == PERSON:                      # Oleg Khlevniuk and Oleg V. Khlevniuk are one person
+        words = phrase.split()
+        key = name_key(f"{words[0]} {words[-1]}")
+    name = names.get(key)
+    if name is None:
+        name = names[key] = Name(kind, _headword(kind, phrase))
+    name.forms[phrase] += 1
+    name.passages.append(passage)
+
+
+def name_key(phrase: str) -> str:
+    """Singular and plural, cases and quotes as one entry: 'Moscow trial' and 'Moscow Trials'."""
+    key = phrase.casefold().replace("’", "'")
+    return re.sub(r"(?<=[a-z])(?:es|s)$", "", key)
+
+
+def _headword(kind: str, phrase: str) -> str:
+    if kind != PERSON:
+        return phrase
+    *given, last = phrase.split()
+    return f"{last}, {' '.join(given)}"
+
+
+def _merge_surnames(names: dict[str, Name]) -> None:
+    """A surname alone ("Conquest") joins the one person named in full with it."""
+    people: dict[str, list[Name]] = {}
+    for name in names.values():
+        if name.kind == PERSON:
+            people.setdefault(name_key(name.headword.split(",")[0]), []).append(name)
+    for key, same in people.items():
+        alone = names.get(key)
+        if len(same) == 1 and alone is not None and alone.kind == NAME:
+            same[0].forms.update(alone.forms)
+            same[0].passages += alone.passages
+            del names[key]
+
+
+def _is_title(text: str) -> bool:
+    """An italic run that reads as the title of a work: two or more words, mostly capitalised."""
+    tokens = text.split()
+    capitals = sum(t[:1].isupper() for t in tokens if t.lower() not in CONNECTORS | {"a", "an", "in", "on", "to"})
+    return 2 <= len(tokens) <= 12 and capitals >= max(2, len(tokens) // 2) and tokens[0][:1].isupper()
+
+
+def _concepts(passages: list[Passage], words) -> dict[str, list[int]]:
+    """Two-word phrases in lower case ("show trials", "mass graves") the article comes back to."""
+    stop = {w.lower() for w in words["function"]} | {w.lower() for w in words["months"]}
+    uses: dict[str, list[int]] = {}
+    spelled: dict[str, Counter] = {}
+    for n, passage in enumerate(passages):
+        tokens = [(m.group(0), m.start(), m.end()) for m in WORD.finditer(passage.text)]
+        for (a, _, end), (b, start, _) in zip(tokens, tokens[1:]):
+            if passage.text[end:start] != " " or not (a.isalpha() and b.isalpha()):
+                continue
+            if not (a.islower() and b.islower()) or a in stop or b in stop or len(a) < 4 or len(b) < 4:
+                continue
+            if a.endswith("ly") or b.endswith("ly") or b.endswith("ed"):
+                continue          # adverbs and verbs make no headword ("largely executed")
+            key = name_key(f"{a} {b}")
+            uses.setdefault(key, []).append(n)
+            spelled.setdefault(key, Counter())[f"{a} {b}"] += 1
+    return {spelled[k].most_common(1)[0][0]: v for k, v in uses.items()
+            if len(v) >= MIN_CONCEPT_USES and len(set(v)) >= 2}
+
+
+def _sound(name: Name, words, lower_vocabulary: set[str]) -> bool:
+    """Not a junk headword: an adjective of nationality alone ("German"), a lone title, a word
+    the text also writes in lower case ("Terror" in a title; the text speaks of terror), a number."""
+    tokens = name.headword.split()
+    if name.kind != CONCEPT and len(tokens) == 1:
+        word = tokens[0]
+        if word.lower() in lower_vocabulary:
+            return False
+        generic = words["titles"] | words["given"] | words["organisation"] | words["event"]
+        if word in generic or (ADJECTIVE.search(word) and not word.isupper()):
+            return False
+    return not name.headword.replace(",", "").replace(" ", "").isdigit()
