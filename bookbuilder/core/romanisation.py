@@ -137,9 +137,17 @@ def written_from(form: str, cyrillic: str) -> bool:
         words = [skeleton(w) for w in Scheme(name).romanise(cyrillic).split()]
         if words == wanted or (cyrillic.isupper() and ["".join(words)] == wanted):
             return True
+        if cyrillic.isupper() and len(wanted) == 1 and _spoken_letters(wanted[0], "".join(words)):
+            return True
         if len(wanted) == len(words) and all(_same_stem(w, r) for w, r in zip(wanted, words)):
             return True
     return False
+
+
+def _spoken_letters(written: str, letters: str) -> bool:
+    """An abbreviation said as a word, by its last letters at least: Cheka for (В)ЧК, Gulag."""
+    consonants = re.sub("[aeiou]", "", written)
+    return len(consonants) >= 2 and re.sub("[aeiou]", "", letters).endswith(consonants)
 
 
 def _same_stem(written: str, romanised: str) -> bool:

@@ -10,7 +10,7 @@ from collections import Counter
 
 from bookbuilder.core.romanisation import skeleton
 from bookbuilder.importer.plain_text import Passage
-from bookbuilder.importer.term_base_hits import Hit, surname
+from bookbuilder.importer.term_base_hits import Hit, lower_as_listed, surname
 from bookbuilder.importer.text_names import PERSON, Name, name_key
 
 SUB_ENTRIES_FROM = 12     # locators: a headword with more is broken down by section
@@ -68,7 +68,8 @@ def _hit_headword(hit: Hit) -> str:
     if hit.is_person:
         *given, last = first.split()
         return f"{last}, {' '.join(given)}" if given else last
-    return first if first in hit.spellings else hit.spellings.most_common(1)[0][0]
+    written = first if first in hit.spellings else hit.spellings.most_common(1)[0][0]
+    return lower_as_listed(written, first)
 
 
 def _hit_entry(hit: Hit) -> dict:

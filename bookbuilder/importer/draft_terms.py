@@ -10,7 +10,7 @@ definition, under the form the article uses.
 from __future__ import annotations
 
 from bookbuilder.core.romanisation import written_from
-from bookbuilder.importer.term_base_hits import Hit
+from bookbuilder.importer.term_base_hits import Hit, lower_as_listed
 from bookbuilder.source.term_base import BaseTerm, Person
 
 NOTE_KINDS = {"organisation": "organisation", "place": "place"}     # the rest are notes of kind term
@@ -45,11 +45,12 @@ def draft_glossary(hits: list[Hit]) -> list[dict]:
 
 def _usual(entry: BaseTerm, hit: Hit) -> str:
     """The term base's usual form when the article writes it, else the article's own."""
-    return entry.forms[0] if entry.forms[0] in hit.spellings else hit.spellings.most_common(1)[0][0]
+    written = entry.forms[0] if entry.forms[0] in hit.spellings else hit.spellings.most_common(1)[0][0]
+    return lower_as_listed(written, entry.forms[0])
 
 
 def _term(entry: BaseTerm, romanised: list[str]) -> dict:
-    english = entry.forms[0] if entry.forms[0] in romanised else romanised[0]
+    english = entry.forms[0] if entry.forms[0] in romanised else lower_as_listed(romanised[0], entry.forms[0])
     return {"id": entry.id, "kind": NOTE_KINDS.get(entry.kind, "term"), "cyrillic": entry.cyrillic,
             "english": english, "match": romanised, "gloss": entry.gloss or _first_sentence(entry.definition)}
 

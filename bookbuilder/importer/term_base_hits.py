@@ -40,6 +40,11 @@ def surname(person: Person) -> str:
     return person.forms[0].split()[-1]
 
 
+def lower_as_listed(written: str, listed: str) -> str:
+    """'Kulaks' at a sentence's start is the index's 'kulaks' when the base writes it lower-case."""
+    return written[:1].lower() + written[1:] if listed.islower() and written[1:].islower() else written
+
+
 def find_hits(passages: list[Passage], base: TermBase) -> list[Hit]:
     """The entries ``passages`` use, in order of first use."""
     automaton = _automaton(base)

@@ -24,6 +24,7 @@ WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?\.?|\d+")
 SENTENCE_END = set('.!?:;"“‘([—–')
 CONNECTORS = {"of", "the", "for", "de", "von", "van", "der", "du", "la", "le"}
 INITIAL = re.compile(r"[A-Z]\.")
+ROMAN = re.compile(r"[IVXL]+")
 ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et)$")   # Russian, Japanese, Polish, Soviet
 PERSON, ORGANISATION, EVENT, WORK, CONCEPT, NAME = "person", "organisation", "event", "work", "concept", "name"
 MIN_CONCEPT_USES = 3
@@ -59,6 +60,7 @@ def find_names(passages: list[Passage], given_names: set[str] = frozenset()) -> 
         phrase = _trim(run, words, lower_vocabulary, mid_sentence)
         if phrase:
             _add(names, _classify(phrase, given, words), phrase, n)
+    _people_by_surname(names)
     _merge_surnames(names)
     for n, p in enumerate(passages):
         for title in p.italics:
@@ -77,10 +79,10 @@ def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
     for m in WORD.finditer(text):
         word, gap = m.group(0), text[last_end:m.start()]
         joined = run and gap == " "
-        if (word[0].isupper() or word.isdigit() and run and not pending) and (joined or not run):
+        if (word[0].isupper() or _numbers(word, run, pending)) and (joined or not run):
             run += pending + [(_unstop(word), _starts_sentence(text, m.start()))]
             pending = []
-            if _closes_run(word) and word not in name_words()["joining"]:
+            if _closes_run(word) and word not in name_words()["joining"] or word.isdigit():
                 runs.append(run)
                 run = []
         elif word in CONNECTORS and joined and not pending:
@@ -94,6 +96,15 @@ def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
     if run:
         runs.append(run)
     return runs
+
+
+def _numbers(word: str, run, pending) -> bool:
+    """A number ends a name after a capitalised word (Article 58, Order No. 00447), never
+    after a month or a preposition (In 1922 the Cheka, 20 December 1917)."""
+    if not (word.isdigit() and run and not pending):
+        return False
+    words = name_words()
+    return run[-1][0] not in words["months"] and run[-1][0] not in words["function"]
 
 
 def _without_titles(passage: Passage) -> str:
@@ -124,15 +135,13 @@ def _starts_sentence(text: str, at: int) -> bool:
 def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
     """The name a run holds: leading ordinary words, titles and dates cut, possessive dropped."""
     tokens = [w for w, _ in run]
-    while tokens and (tokens[0] in words["function"] or tokens[0] in words["days"]
+    while tokens and (tokens[0] in words["function"] or tokens[0] in words["days"] or tokens[0].isdigit()
                       or (tokens[0] in words["months"] and not _event_follows(tokens, words))
                       or (run[0][1] and tokens[0] == run[0][0] and tokens[0].lower() in lower_vocabulary)
                       or tokens[0] in CONNECTORS or tokens[0].endswith(".") and len(tokens[0]) > 3):
         tokens = tokens[1:]
     while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in words["function"]):
         tokens = tokens[:-1]
-    while tokens and tokens[0].isdigit():
-        tokens = tokens[1:]
     tokens = _from_given_name(tokens, words)
     if not tokens or len(tokens) > 6 or all(t in words["months"] or t.isdigit() for t in tokens):
         return ""
@@ -196,10 +205,22 @@ def name_key(phrase: str) -> str:
 
 
 def _headword(kind: str, phrase: str) -> str:
-    if kind != PERSON:
-        return phrase
+    if kind != PERSON or ROMAN.fullmatch(phrase.split()[-1]):
+        return phrase                       # Louis XVI is indexed as he is named
     *given, last = phrase.split()
     return f"{last}, {' '.join(given)}"
+
+
+def _people_by_surname(names: dict[str, Name]) -> None:
+    """'Maximilien Robespierre' is a person when the text also names 'Robespierre' alone: a
+    first name the word list lacks is recognised by the surname's reuse."""
+    for key, name in list(names.items()):
+        tokens = name.headword.split()
+        if name.kind == NAME and 2 <= len(tokens) <= 3 and tokens[0][1:].islower() \
+                and all(t[:1].isupper() for t in tokens) and not ROMAN.fullmatch(tokens[-1]):
+            alone = names.get(name_key(tokens[-1]))
+            if alone is not None and alone.kind == NAME:
+                name.kind, name.headword = PERSON, _headword(PERSON, name.headword)
 
 
 def _merge_surnames(names: dict[str, Name]) -> None:
