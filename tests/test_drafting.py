@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ARTICLES, build_into, epubcheck, run_cli
 
-from bookbuilder.importer.drafted_files import DRAFT_MARK, is_drafted
+from bookbuilder.source.term_base import DRAFT_MARK, is_drafted
 from bookbuilder.passes.enrich import enrich
 from bookbuilder.source.manuscript import read_book
 
@@ -123,3 +123,23 @@ def test_the_imported_book_builds_with_its_apparatus(tmp_path):
     assert "Glossary" in text and re.search(r"Conquest, Robert,? \d", text), "the index with page numbers"
     code, report = epubcheck(built.epub)
     assert code == 0, report
+
+
+def test_check_lists_the_drafts_weak_spots(tmp_path):
+    book = imported(tmp_path, CHEKA)
+    result = run_cli("check", "--book", str(book))
+    assert result.returncode == 0, result.stderr
+    found = result.stdout
+    assert re.search(r"index\.yaml:\d+: d-002: 'Conquest, Robert' has no dates", found), found
+    assert "'Dzerzhinsky, Felix' has no dates" not in found      # the register knows him
+    assert re.search(r"index\.yaml:\d+: d-001: '[^']+' has one locator", found), found
+    (book / "chapters" / "02-extra.md").write_text(
+        "# Extra\n\nThe RVSR met; *zemlyachestvo*, *zemlyachestvo*. The RVSR voted. A *portmanteau* and *portmanteau*.\n",
+        encoding="utf-8")
+    meta = book / "book.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("chapters:\n", "chapters:\n- chapters/02-extra.md\n"),
+                    encoding="utf-8")
+    found = run_cli("check", "--book", str(book)).stdout
+    assert re.search(r"02-extra\.md:3: d-003: 'RVSR' is used 2 times", found), found
+    assert re.search(r"02-extra\.md:3: d-003: 'zemlyachestvo' is used 2 times", found), found
+    assert "portmanteau" not in found and "'NKVD'" not in found          # English; explained

@@ -200,7 +200,8 @@ def test_fuzzed_imports_are_manuscripts_pandoc_reads(tmp_path, text):
 # ------------------------------------------------------------------ check: what the import could not decide
 
 def test_check_reports_undecided_headings_and_quotations(tmp_path):
-    from bookbuilder.check.lint import CODES, check_book
+    from bookbuilder.check.findings import CODES
+    from bookbuilder.check.lint import check_book
     from test_small_books import make_book
 
     book = make_book(tmp_path, chapters=1)

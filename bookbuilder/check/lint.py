@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuilder import ids
@@ -22,25 +21,9 @@ from bookbuilder.passes.matching import compile_forms
 from bookbuilder.core.model import Book
 from bookbuilder.source.sanitize import CODE_SPAN, HTML_TAG
 from bookbuilder.core.romanisation import all_schemes
+from bookbuilder.check.draft_review import check_drafted
+from bookbuilder.check.findings import Finding, SourceLine
 
-CODES = {
-    "m-001": ("error", "a list introduction is followed by no list"),
-    "m-002": ("error", "a section heading has no text under it"),
-    "m-003": ("warning", "a heading that may be a list item (the import could not tell)"),
-    "m-004": ("warning", "a paragraph or list that may be a quotation (the import could not tell)"),
-    "h-001": ("error", "HTML that runs code or loads a resource (script, iframe, style, link, object, on...)"),
-    "h-002": ("warning", "an HTML tag in the text: it prints as text, write Markdown instead"),
-    "h-003": ("warning", "an image that is not a usable file inside the book folder"),
-    "r-001": ("warning", "two spellings of one Russian name or term"),
-    "r-002": ("error", "Cyrillic text is not tagged as Russian"),
-    "g-001": ("warning", "a glossary entry is never used in the text"),
-    "g-002": ("warning", "a Russian term or name is never found in the text"),
-    "g-003": ("warning", "a Russian term is used in the text but has no glossary entry"),
-    "i-001": ("warning", "an index entry matches nothing in the chapters"),
-    "l-001": ("warning", "a justified line is stretched (reword, or allow a break in a marked phrase)"),
-    "l-002": ("warning", "a page is left underfull while its chapter goes on"),
-    "l-003": ("warning", "a Contents or Figures page number is off its line or off the column"),
-}
 LAYOUT_CODES = {"stretched": "l-001", "underfull": "l-002", "contents": "l-003"}
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
@@ -53,34 +36,6 @@ PROPER_NOUN = re.compile(r"(?<![\w’'-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w-])")
 VOWELS = set("aeiouy")
 
 
-@dataclass(frozen=True)
-class Finding:
-    file: Path
-    line: int
-    code: str
-    message: str
-
-    @property
-    def severity(self) -> str:
-        return CODES[self.code][0]
-
-    def format(self, root: Path | None = None) -> str:
-        path = self.file
-        if root:
-            try:
-                path = self.file.relative_to(root)
-            except ValueError:
-                pass
-        return f"{path}:{self.line}: {self.code}: {self.message}"
-
-
-@dataclass
-class SourceLine:
-    file: Path
-    number: int
-    text: str
-
-
 def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
     book = enrich(read_book(book_dir))
     lines = manuscript_lines(book)
@@ -88,7 +43,7 @@ def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
                 + check_list_like_headings(lines) + check_possible_quotations(lines)
                 + check_raw_html(lines) + check_images(book_dir, lines)
                 + check_untagged_cyrillic(lines) + check_variant_spellings(book, lines)
-                + check_term_data(book, lines))
+                + check_term_data(book, lines) + check_drafted(book, lines))
     if layout:
         findings += check_layout(book, lines)
     return sorted(set(findings), key=lambda f: (str(f.file), f.line, f.code))

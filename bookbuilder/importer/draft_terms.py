@@ -3,8 +3,8 @@
 A transliteration note belongs to a word the article writes romanised (kulak, NKVD, Lubyanka),
 not to one it translates (Red Army, Moscow): only romanised spellings go to russian-terms.yaml.
 Every person named goes there too, as a `name`, which the book gathers in its register of
-names with Cyrillic, dates and a line on who they were. The glossary takes every term with a
-definition, under the form the article uses.
+names with Cyrillic, dates and a line on who they were. The glossary takes every term,
+under the form the article uses, with its definition (or its gloss as one).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ def draft_glossary(hits: list[Hit]) -> list[dict]:
     entries = []
     for hit in hits:
         entry = hit.entry
-        if isinstance(entry, BaseTerm) and entry.definition:
+        if isinstance(entry, BaseTerm):
             item = {"headword": _usual(entry, hit)}
             if entry.cyrillic:
                 item["cyrillic"] = entry.cyrillic
-            item["definition"] = entry.definition
+            item["definition"] = entry.definition or _as_sentence(entry.gloss)
             item["match"] = sorted(hit.spellings)
             entries.append(item)
     return sorted(entries, key=lambda e: e["headword"].casefold())
@@ -59,6 +59,12 @@ def _name(person: Person, hit: Hit) -> dict:
     dates = f"{person.born}–{person.died}" if person.died else f"b. {person.born}"
     return {"id": person.id, "kind": "name", "cyrillic": person.cyrillic, "english": person.forms[0],
             "match": sorted(hit.spellings), "gloss": person.who, "dates": dates, "who": person.who}
+
+
+def _as_sentence(gloss: str) -> str:
+    """A one-line gloss as a short definition: 'the Soviet political police' -> 'The Soviet...police.'"""
+    text = gloss.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _first_sentence(text: str) -> str:

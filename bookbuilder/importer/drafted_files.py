@@ -18,7 +18,6 @@ from bookbuilder.core.config import load_yaml
 from bookbuilder.errors import BookError
 
 KEYS = {"russian-terms.yaml": "id", "glossary.yaml": "headword", "index.yaml": "headword"}
-DRAFT_MARK = "DRAFTED by `bookbuilder import`"
 
 
 def write_drafted(book_dir: Path, name: str, entries: list[dict], warn) -> int:
@@ -41,14 +40,6 @@ def write_drafted(book_dir: Path, name: str, entries: list[dict], warn) -> int:
         added = f"\n\n# --- added by import on {datetime.date.today()}: review as the header says\n"
         cache.write_text(target, text + added + _dump(new))
     return len(new)
-
-
-def is_drafted(path: Path) -> bool:
-    """Whether a data file still carries the drafting header (the checker's cue)."""
-    try:
-        return DRAFT_MARK in path.read_text(encoding="utf-8")[:400]
-    except OSError:
-        return False
 
 
 def _targets_known(entry: dict, have: set[str], drafted: list[dict]) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from bookbuilder.core.config import YamlDoc, load_yaml
 
 TERMBASE = "termbase"
+DRAFT_MARK = "DRAFTED by `bookbuilder import`"    # the header of a data file drafted from the term base
 TERM_KINDS = {"term", "organisation", "place", "event", "rank", "movement"}
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 CYRILLIC = re.compile(r"^[\u0400-\u04FF0-9\s.,'’()«»№-]+$")
@@ -121,3 +122,11 @@ def _person(doc: YamlDoc, item, i: int) -> Person:
     if not isinstance(born, int) or not (died is None or isinstance(died, int)):
         raise doc.error(f"'{entry_id}': born and died are years", i, "born")
     return Person(entry_id, cyrillic, forms, born, died, _text(doc, item, i, "who"), source, doc.path, doc.line(i))
+
+
+def is_drafted(path: Path) -> bool:
+    """Whether a data file still carries the drafting header (the checker's cue)."""
+    try:
+        return DRAFT_MARK in path.read_text(encoding="utf-8")[:400]
+    except OSError:
+        return False
