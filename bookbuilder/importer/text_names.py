@@ -23,9 +23,10 @@ from bookbuilder.importer.plain_text import Passage
 WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?\.?|\d+")
 SENTENCE_END = set('.!?:;"“‘([—–')
 CONNECTORS = {"of", "the", "for", "de", "von", "van", "der", "du", "la", "le"}
+PARTICLES = {"de", "von", "van", "der", "du", "la", "le"}     # inside a person's name: Wilhelm von Mirbach
 INITIAL = re.compile(r"[A-Z]\.")
 ROMAN = re.compile(r"[IVXL]+")
-ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et)$")   # Russian, Japanese, Polish, Soviet
+ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et|ied)$")   # Russian, Japanese, Polish, Soviet, Allied
 PERSON, ORGANISATION, EVENT, WORK, CONCEPT, NAME = "person", "organisation", "event", "work", "concept", "name"
 MIN_CONCEPT_USES = 3
 
@@ -143,6 +144,8 @@ def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
     while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in words["function"]):
         tokens = tokens[:-1]
     tokens = _from_given_name(tokens, words)
+    while tokens and tokens[0] in CONNECTORS:          # Commissar for Internal Affairs: not a name
+        tokens = tokens[1:]
     if not tokens or len(tokens) > 6 or all(t in words["months"] or t.isdigit() for t in tokens):
         return ""
     at_start = run[0][1] and len(tokens) == len(run)
@@ -180,8 +183,8 @@ def _classify(phrase: str, given: set[str], words) -> str:
         return ORGANISATION
     if tokens[-1] in words["event"]:
         return EVENT
-    if 2 <= len(tokens) <= 4 and (_is_given(tokens[0], given) or re.fullmatch(r"[A-Z]\.", tokens[0])) \
-            and all(t[0].isupper() for t in tokens):
+    if 2 <= len(tokens) <= 4 and (_is_given(tokens[0], given) or INITIAL.fullmatch(tokens[0])) \
+            and all(t[0].isupper() or t in PARTICLES for t in tokens) and tokens[-1][0].isupper():
         return PERSON
     return NAME
 
@@ -208,7 +211,10 @@ def _headword(kind: str, phrase: str) -> str:
     if kind != PERSON or ROMAN.fullmatch(phrase.split()[-1]):
         return phrase                       # Louis XVI is indexed as he is named
     *given, last = phrase.split()
-    return f"{last}, {' '.join(given)}"
+    particles = []
+    while given and given[-1] in PARTICLES:
+        particles.insert(0, given.pop())
+    return f"{last}, {' '.join(given + particles)}"              # Mirbach, Wilhelm von
 
 
 def _people_by_surname(names: dict[str, Name]) -> None:
@@ -217,6 +223,7 @@ def _people_by_surname(names: dict[str, Name]) -> None:
     for key, name in list(names.items()):
         tokens = name.headword.split()
         if name.kind == NAME and 2 <= len(tokens) <= 3 and tokens[0][1:].islower() \
+                and tokens[-1][1:].islower() and not ADJECTIVE.search(tokens[0]) \
                 and all(t[:1].isupper() for t in tokens) and not ROMAN.fullmatch(tokens[-1]):
             alone = names.get(name_key(tokens[-1]))
             if alone is not None and alone.kind == NAME:
