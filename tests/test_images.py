@@ -226,3 +226,60 @@ def test_jpeg_and_webp_are_prepared_for_each_output(tmp_path):
     print_jpeg = prepared(jpeg, "print", (1365, 2235))
     with Image.open(print_jpeg) as im:
         assert im.format == "JPEG" and im.size == (1365, 682)
+
+
+def _caption_book(root: Path) -> Path:
+    """Chapter 2 holds a lone image whose caption is the only place that names an indexed
+    term (NKVD) and a glossary term (troika), and that has a footnote of its own."""
+    book = make_book(root, chapters=2, paragraphs=3)
+    (book / "images").mkdir()
+    Image.new("RGB", (600, 300), (200, 220, 240)).save(book / "images" / "yard.png")
+    chapter = book / "chapters" / "02.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + """
+![A prison yard run by the NKVD, where a troika sat.[^yard]](images/yard.png)
+
+Text after the picture.
+
+[^yard]: Captionnote about the yard.
+""", encoding="utf-8")
+    (book / "index.yaml").write_text('- headword: "NKVD"\n  match: ["NKVD"]\n', encoding="utf-8")
+    (book / "glossary.yaml").write_text("- headword: troika\n  definition: A board of three officials.\n"
+                                        "  match: [troika]\n", encoding="utf-8")
+    return book
+
+
+def test_a_term_in_an_image_caption_is_indexed_and_glossed_at_its_figure(tmp_path):
+    """A caption is the author's text: its index term and glossary term point at the figure (the
+    EPUB links into the figure's chapter file; the PDF prints the figure's page), its footnote
+    is kept, and the List of Figures shows the caption's words without the marks."""
+    book = _caption_book(tmp_path)
+    outputs = build(book, tmp_path / "out", ("pdf", "epub"), quiet=True)
+    pdf = next(p for p in outputs if p.suffix == ".pdf")
+    epub = next(p for p in outputs if p.suffix == ".epub")
+    pages = _pages(pdf)
+    (figure_page,) = [p for p in pages if "Figure 2.1" in p]
+    folio = figure_page.split()[-1]
+    assert folio.isdigit(), figure_page
+    assert "Captionnote about the yard." in figure_page
+    index = next(p for p in pages if p.startswith("Index"))
+    assert f"NKVD, {folio}\n" in index, (folio, index)
+    glossary = next(p for p in pages if p.startswith("Glossary"))
+    assert f"Used on p. {folio}\n" in glossary, (folio, glossary)
+    lof = next(p for p in pages if p.startswith("Figures"))
+    assert re.search(r"2\.1 A prison yard run by the NKVD, where a troika sat[ .]*\d+\n", lof), lof
+
+    code, report = epubcheck(epub)
+    assert code == 0, report
+    with zipfile.ZipFile(epub) as z:
+        docs = {name: z.read(name).decode("utf-8") for name in z.namelist() if name.endswith(".xhtml")}
+    chapter = etree.fromstring(docs["EPUB/ch-02.xhtml"].encode())
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    in_caption = set(chapter.xpath("//h:figure/h:figcaption//*/@id", namespaces=ns))
+    marks = re.findall(r'href="ch-02\.xhtml#([a-z0-9-]+-ix-\d+)"', docs["EPUB/index.xhtml"])
+    uses = re.findall(r'href="ch-02\.xhtml#([a-z0-9-]+-gl-[a-z0-9-]+)"', docs["EPUB/glossary.xhtml"])
+    assert len(marks) == 1 and marks[0] in in_caption, (marks, in_caption)
+    assert len(uses) == 1 and uses[0] in in_caption, (uses, in_caption)
+    assert "Captionnote about the yard." in docs["EPUB/ch-02.xhtml"]
+    figures = etree.fromstring(docs["EPUB/figures.xhtml"].encode())
+    assert not set(figures.xpath("//@id")) & in_caption          # the list repeats words, not marks
+    assert not figures.xpath("//h:a//h:a", namespaces=ns)

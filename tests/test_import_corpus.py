@@ -57,6 +57,54 @@ def test_citation_markers_keep_editorial_brackets_and_years():
     assert cites.removed_count == 2
 
 
+@pytest.mark.parametrize("dirty,clean,notes,removed", [
+    # after a space, behind the end of a clause or a closing quote: a marker like an attached one
+    ('They were shot without trial." [42] Others were sent to camps.',
+     'They were shot without trial." Others were sent to camps.', [], {"42": 1}),
+    ('without trial." [2] Others.', 'without trial."\x00 Others.', ["2"], {}),
+    ("In 1938. [3] [4] Then", "In 1938. Then", [], {"3": 1, "4": 1}),
+    ("the census [5].", "the census.", [], {"5": 1}),           # a marker closing its clause
+    ("the census [5][6], and", "the census, and", [], {"5": 1, "6": 1}),
+    ("the census.  [citation needed] Then", "the census. Then", [], {"citation needed": 1}),
+    ("a claim [note 3] here", "a claim here", [], {"note 3": 1}),
+    # an editor's brackets stay: [sic], ellipses, years, words, letters, numbers mid-sentence
+    ('"He was [sic] shot [...] in [1937]," she wrote.', '"He was [sic] shot [...] in [1937]," she wrote.', [], {}),
+    ('"The party […] and [the] state"', '"The party […] and [the] state"', [], {}),
+    ('"he was [a] traitor"', '"he was [a] traitor"', [], {}),
+    ("under Article [58] of the code", "under Article [58] of the code", [], {}),
+    # inside a quotation a bracket is the editor's, even at the end of a clause
+    ("\u201cthe order of [1937], signed.\u201d", "\u201cthe order of [1937], signed.\u201d", [], {}),
+    ('"under Article [58]."', '"under Article [58]."', [], {}),
+    ("\u201cunder Article [58], they\u201d", "\u201cunder Article [58], they\u201d", [], {}),
+])
+def test_citation_markers_after_a_space(dirty, clean, notes, removed):
+    """A marker after a space ("trial.\" [42]") goes as an attached one does, with the space
+    before it: a note when the reference list has it, else removed and counted. Bracketed
+    text an editor put there stays."""
+    cites = residue.Citations({"2": "Jones 1999."})
+    pieces = cites.split(dirty)
+    text = "".join(p if kind == "text" else "\x00" for kind, p in pieces)
+    assert text == clean
+    assert [p for kind, p in pieces if kind == "note"] == notes
+    assert dict(cites.removed) == removed
+
+
+def test_spaced_markers_become_notes_or_are_counted_in_an_import(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "= GREAT EXAMPLE =\n\nThe Great Example was a purge.[1] Many were shot without trial.\" [2] "
+        "Others \u201cwere [sic] sent to camps in [1937]\u201d. [7]\n\n"
+        "==History==\nThe history is long and has many parts, told here at some length. [1] Then more.\n\n"
+        "==References==\n1. ^ Conquest 1990, p. 5.\n2. ^ Getty 1993, p. 7.\n", encoding="utf-8")
+    import_article(article, tmp_path / "book", force=False, warn=lambda *a: None)
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "book" / "chapters").glob("*.md")))
+    assert "trial.\"[^ref-2] Others" in text and "length.[^ref-1] Then" in text, text
+    assert "[^ref-2]: Getty 1993, p. 7." in text
+    assert "\\[sic\\]" in text and "\\[1937\\]" in text and "\\[7\\]" not in text and "[7]" not in text
+    notes = yaml.safe_load((tmp_path / "book" / "book.yaml").read_text(encoding="utf-8"))["notes"]
+    assert any(n.startswith("Removed 1 citation marker(s) ([7]") for n in notes), notes
+
+
 def test_italics_and_title_case():
     assert residue.split_italics("the _Great Terror_ of snake_case and _x_") == [
         (False, "the "), (True, "Great Terror"), (False, " of snake_case and "), (True, "x")]

@@ -23,10 +23,12 @@ class YamlDoc:
     data: object
     lines: dict[tuple, int]
 
-    def line(self, *keys) -> int | None:
+    def line(self, *keys) -> int:
+        """The line of the innermost of ``keys`` the file has; line 1 for the file as a whole
+        when it holds nothing (an empty file is still at fault somewhere)."""
         while keys and keys not in self.lines:
             keys = keys[:-1]
-        return self.lines.get(keys)
+        return self.lines.get(keys, 1)
 
     def error(self, message: str, *keys, hint: str | None = None) -> ConfigError:
         return ConfigError(message, self.path, self.line(*keys), hint)
@@ -37,37 +39,122 @@ class YamlDoc:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# What YAML may not hold, even in a quoted value: C0 controls but tab and line ends, DEL, C1
+# controls but NEL, lone surrogates, U+FFFE and U+FFFF (the YAML 1.1 reader's own set). Found
+# here, with its line, rather than by libyaml's reader, whose error gives a byte offset only.
+NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# what a quoted value may not carry once its escapes are read ("\a", "\x07", "\uFFFE"): it
+# would reach the outputs, and XML allows no such character
+CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_DEPTH = 100               # far deeper than any book data; each level is a Python frame here
+MAX_VALUES = 100_000          # the shipped book's largest file holds about 2,000
+
+
 def load_yaml(path: Path) -> YamlDoc:
-    """Parse a YAML file; syntax errors become a ConfigError with file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file not found", path) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"not UTF-8 text ({exc.reason})", path) from None
+    """Parse a YAML file; whatever it holds, an error is a ConfigError with file and line."""
+    text = _yaml_text(path)
     try:
         node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 if mark else 1
         raise ConfigError(f"invalid YAML: {exc.problem or exc.context}", path, line) from None
+    except yaml.YAMLError as exc:          # a reader error _yaml_text did not foresee: no mark
+        raise ConfigError(f"invalid YAML: {exc}".splitlines()[0], path, 1) from None
     lines: dict[tuple, int] = {}
-    data = _to_python(node, (), lines) if node is not None else None
+    data = _Converter(path, lines).python(node, ()) if node is not None else None
     return YamlDoc(path, data, lines)
 
 
-def _to_python(node, path: tuple, lines: dict) -> object:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            result[key] = _to_python(value_node, path + (key,), lines)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), lines) for i, item in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node)
+def _yaml_text(path: Path) -> str:
+    """The file as text YAML may parse, or a ConfigError naming the line of the first
+    byte that is not UTF-8 or character YAML forbids."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("file not found", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the file ({exc.strerror})", path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", path, line,
+                          hint="save the file as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")      # lines as an editor counts them
+    if m := NOT_YAML.search(text):
+        raise _bad_character(path, m.group(0), text.count("\n", 0, m.start()) + 1, "in the file (YAML allows none)")
+    return text
+
+
+def _bad_character(path: Path, char: str, line: int, where: str) -> ConfigError:
+    kind = "control character" if char < "\xa0" else "character"
+    return ConfigError(f"{kind} U+{ord(char):04X} {where}", path, line,
+                       hint="delete it; it is invisible in most editors")
+
+
+class _Converter:
+    """Composed nodes to Python data, noting the line of every key. An alias is converted
+    once and shared (as PyYAML does); but data with aliases of aliases ("billion laughs")
+    stands for more values than MAX_VALUES, and whoever walks it (``str`` of a list) would
+    never finish: that, an alias inside what it names, and nesting past MAX_DEPTH are
+    errors with their line."""
+
+    def __init__(self, path: Path, lines: dict):
+        self.path, self.lines = path, lines
+        self.done: dict[int, object] = {}
+        self.size: dict[int, int] = {}        # node -> how many values it stands for, aliases expanded
+        self.open: set[int] = set()
+
+    def error(self, message: str, node) -> ConfigError:
+        return ConfigError(message, self.path, node.start_mark.line + 1)
+
+    def python(self, node, path: tuple) -> object:
+        self.lines[path] = node.start_mark.line + 1
+        if id(node) in self.done:
+            return self.done[id(node)]
+        if id(node) in self.open:
+            raise self.error("invalid YAML: an alias inside the value it names", node)
+        if len(path) > MAX_DEPTH:
+            raise self.error(f"invalid YAML: nested more than {MAX_DEPTH} levels deep", node)
+        self.open.add(id(node))
+        value = self._value(node, path)
+        self.open.discard(id(node))
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [v for _, v in node.value] if isinstance(node, yaml.MappingNode) else []
+        self.size[id(node)] = 1 + sum(self.size[id(child)] for child in children)
+        if self.size[id(node)] > MAX_VALUES:
+            raise self.error(f"invalid YAML: aliases here stand for more than {MAX_VALUES:,} values", node)
+        self.done[id(node)] = value
+        return value
+
+    def _value(self, node, path: tuple) -> object:
+        if isinstance(node, yaml.MappingNode):
+            result = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.error("invalid YAML: a key must be a word, not a list or mapping", key_node)
+                key = key_node.value
+                result[key] = self.python(value_node, path + (key,))
+                self.lines[path + (key,)] = key_node.start_mark.line + 1
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.python(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node) -> object:
+        try:
+            value = yaml.SafeLoader("").construct_object(node)
+        # PyYAML's constructors fail with whatever their conversion raises (ValueError for
+        # 2026-13-01, KeyError for !!bool maybe, AttributeError for !!timestamp x, a
+        # ConstructorError for an unknown tag): each means this one value cannot be read
+        except Exception as exc:  # noqa: BLE001
+            reason = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise self.error(f"invalid YAML: cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]} ({reason})",
+                             node) from None
+        if isinstance(value, str) and (m := CONTROL_IN_VALUE.search(value)):
+            raise _bad_character(self.path, m.group(0), node.start_mark.line + 1, "in a value (written as an escape)")
+        return value
 
 
 @dataclass
@@ -148,10 +235,17 @@ def load_config(book_dir: Path) -> BookConfig:
         licence=data["licence"], licence_url=data["licence_url"],
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
-        notes=[str(n) for n in data.get("notes", []) or []], doc=doc,
+        notes=_texts(doc, "notes"), doc=doc,
         **_transliteration(doc),
         **_print_options(doc),
     )
+
+
+def _texts(doc: YamlDoc, key: str) -> list[str]:
+    values = doc.data.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) for v in values):
+        raise doc.error(f"'{key}' must be a list of lines of text", key)
+    return [str(v) for v in values]
 
 
 def _print_options(doc: YamlDoc) -> dict:
@@ -216,8 +310,10 @@ def _divisions(doc: YamlDoc, book_dir: Path) -> list[Division]:
             if div_id in {d.id for d in result}:
                 raise doc.error(f"two files have the id '{div_id}'", kind, i,
                                 hint="give one of them its own 'id:'")
-            result.append(Division(path, "chapter" if kind == "chapters" else kind,
-                                   entry.get("role", default_role), line, div_id))
+            role = entry.get("role", default_role)
+            if not isinstance(role, str) or not ID.fullmatch(role):
+                raise doc.error(f"role '{role}' must be a word like 'bibliography'", kind, i, "role")
+            result.append(Division(path, "chapter" if kind == "chapters" else kind, role, line, div_id))
     return result
 
 

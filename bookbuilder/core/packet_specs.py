@@ -34,7 +34,7 @@ def parse_chapters(spec: str, config: BookConfig, where: tuple = (None, None)) -
         span = re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", token)
         if span:
             first, last = int(span.group(1)), int(span.group(2))
-        elif token.isdigit():
+        elif token.isdecimal():             # not isdigit: "²" is a digit int() cannot read
             first = last = int(token)
         elif token in by_id:
             first = last = by_id[token]

@@ -361,7 +361,9 @@ def key_facts_markdown(infobox: list[tuple[str, str]]) -> str:
         if key.lower() == "title" or not value:
             continue
         value = re.sub(r",?\s*\(\)", "", value).replace(":,", ":")
-        value = residue.clean_parentheses(residue.CITATION.sub("", value))   # the infobox has no reference list
+        # the infobox has no reference list: every marker goes
+        value = "".join(piece for _, piece in residue.Citations().split(value))
+        value = residue.clean_parentheses(value)
         out.append(f"{escape_markdown(labels.get(key, key))}\n:   {Inline()(value)}")
     return "\n\n".join(out) + "\n"
 

@@ -27,14 +27,16 @@ LEFTOVER = re.compile(r"\{\{|\}\}|\[\[|\]\]")
 _PIPED = re.compile(r"(?:\b[\w=.:-]{1,40}\|)+[^\]|\n]{0,300}\]\]\s?")
 RESIDUE_LINE_MAX = 120     # a shorter line with a remnant is all remnant (a caption); a longer one is prose
 
-# Citation markers: "[12]" glued to the word or punctuation before it (a year in brackets,
-# "(1973) [1968]", has a space before it and four digits), "[a]", "[note 3]", and
-# Wikipedia's maintenance tags.
-CITATION = re.compile(
-    r"(?<=\S)\[(\d{1,3}|[a-z]|note \d{1,3}|nb \d{1,3}|citation needed|clarification needed|"
-    r"better source needed|page needed|failed verification|dubious\s*[–-]\s*discuss|"
-    r"according to whom\?|when\?|who\?|which\?|by whom\?|original research\?|"
-    r"not in citation given|verification needed|full citation needed)\](?!\w)")
+# Citation markers: "[12]", "[a]", "[note 3]" and Wikipedia's maintenance tags, glued to the
+# word or punctuation before it, or after up to three spaces (``is_marker`` judges those).
+# Never four digits: a year in brackets, "(1973) [1968]", is the editor's.
+_TAGS = (r"citation needed|clarification needed|better source needed|page needed|failed verification|"
+         r"dubious\s*[–-]\s*discuss|according to whom\?|when\?|who\?|which\?|by whom\?|"
+         r"original research\?|not in citation given|verification needed|full citation needed")
+CITATION = re.compile(rf"(?<=\S)(\s{{0,3}})\[(\d{{1,3}}|[a-z]|note \d{{1,3}}|nb \d{{1,3}}|{_TAGS})\](?!\w)")
+# what ends a clause, or closes a quotation or another marker, just before a spaced marker
+_CLAUSE_END = set(".,;:!?\"”’)]")
+_NEXT_MARKER = re.compile(r"\s{0,3}\[\d{1,3}\](?!\w)")
 
 # Parentheses whose content was stripped: "()", "( ; ; , ; )", "(; born 1900)",
 # "(Russian: ; IPA: )" -> the labels with nothing after them go too.
@@ -125,11 +127,14 @@ class Citations:
     used: set = field(default_factory=set)
 
     def split(self, text: str) -> list[tuple[str, str]]:
-        """The text as ("text", ...) and ("note", key) pieces; markers without a reference go."""
+        """The text as ("text", ...) and ("note", key) pieces; markers without a reference go,
+        a spaced marker with the spaces before it ("trial." [42]" -> "trial."" + note)."""
         pieces, at = [], 0
         for m in CITATION.finditer(text):
+            if not is_marker(text, m):
+                continue
             pieces.append(("text", text[at:m.start()]))
-            key = m.group(1).lower()
+            key = m.group(2).lower()
             if key in self.references:
                 pieces.append(("note", key))
                 self.used.add(key)
@@ -142,6 +147,37 @@ class Citations:
     @property
     def removed_count(self) -> int:
         return sum(self.removed.values())
+
+
+def _in_quotation(before: str) -> bool:
+    """Whether the last quotation mark before here opened a quotation: “, or a straight one
+    at the start or after a space or opening bracket (one after a word or stop closes)."""
+    last = max(before.rfind('"'), before.rfind("“"), before.rfind("”"))
+    if last < 0 or before[last] == "”":
+        return False
+    return before[last] == "“" or last == 0 or before[last - 1].isspace() or before[last - 1] in "([{"
+
+
+def is_marker(text: str, m: re.Match) -> bool:
+    """Whether a bracket CITATION found is a citation marker, not an editor's brackets.
+
+    Glued to the text before it, it is (as it always was). After a space: a maintenance tag
+    or "[note 3]" says what it is; a lone letter is an editor's word ("he was [a] traitor");
+    inside an open quotation a bracket is the editor's ("under Article [58]."); otherwise a
+    number is a marker where citations stand, after the end of a clause or a closing quote
+    ('trial." [42]') or closing one ("the census [5]."), and stays text mid-sentence
+    ("Article [58] of the code").
+    """
+    spaces, key = m.group(1), m.group(2)
+    if not spaces:
+        return True
+    if not key[0].isdigit():
+        return len(key) > 1
+    before, after = text[:m.start()], text[m.end():]
+    if _in_quotation(before):
+        return False
+    return (before[-1] in _CLAUSE_END or not after.strip() or after[0] in ".,;:!?"
+            or bool(_NEXT_MARKER.match(after)))
 
 
 REFERENCE_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]\s+)?\^?\s*(?:[a-z]\s+){0,5}(.+)$")

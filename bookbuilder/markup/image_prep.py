@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from bookbuilder.core.model import inner_html
 from bookbuilder.core.paper import text_block
 from bookbuilder import cache
 from bookbuilder import ids
@@ -149,7 +150,10 @@ def expand_images(body, book, env, files: dict) -> None:
         image = by_id.get(slot.get("data-image"))
         if image is None:
             continue
+        # the caption as the tree holds it: marked, its note calls numbered (passes/author_images.py)
+        caption = slot.find("figcaption")
         replace_slot(slot, template.render(i=image, src=files[image.id][1], width=css_width(image, book),
+                                           caption=inner_html(caption).strip() if caption is not None else "",
                                            words=words(book.config.language)))
     for img in body.iter("img"):
         image = by_id.get(img.get("data-image"))

@@ -8,10 +8,16 @@ with its credit printed under it and on the copyright page. An image inside a se
 stays inline. This pass only computes: the placeholder ``<figure data-image>`` and the
 inline ``<img data-image>`` are expanded, and the files scaled, by the renderers
 (markup/image_prep.py).
+
+A caption is the author's text, read and marked like the rest: its index terms, glossary
+terms, names and notes. It stays in the tree, inside the placeholder, so that everything
+that walks the tree after this pass (notes numbered, ids given their EPUB file, the page
+map) sees it where the figure stands; the List of Figures repeats its words without the marks.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -20,7 +26,7 @@ from pathlib import Path
 from lxml import html
 
 from bookbuilder import ids
-from bookbuilder.core.model import inner_html
+from bookbuilder.core.model import drop_keeping_tail, inner_html
 from bookbuilder.source.image_refs import FILE_ATTR, MEDIA_TYPES, line_of_image, shorten
 from bookbuilder.source.lines import source_lines
 
@@ -36,7 +42,8 @@ class Image:
     file: Path                # the image file, inside the book folder
     source: Path              # the chapter file naming it
     alt: str
-    caption_html: str = ""    # a figure's caption (inline images have none)
+    listed_html: str = ""     # a figure's caption as the List of Figures shows it: no marks,
+                              # note calls or ids (the marked caption is in the placeholder)
     credit: str = ""
     number: str = ""          # "3.2" for a figure in a chapter; "" inline or outside chapters
     figure: bool = False
@@ -49,7 +56,7 @@ class Image:
     @property
     def title_html(self) -> str:
         """What the List of Figures shows (like a chart's title: no closing full stop)."""
-        title = self.caption_html or self.alt
+        title = self.listed_html or self.alt
         return title[:-1] if title.endswith(".") else title
 
     @property
@@ -74,9 +81,13 @@ def place_images(book) -> None:
             holder = img.getparent()
             if holder.tag == "figure" and not holder.get("data-figure"):
                 image.figure = True
-                image.caption_html = _caption(holder)
                 image.width = _width(img, division.source)
                 placeholder = html.Element("figure", {"data-image": image.id, "id": image.id})
+                caption = holder.find("figcaption")
+                if caption is not None:
+                    image.listed_html = _unmarked(caption)
+                    caption.tail = None
+                    placeholder.append(caption)
                 placeholder.tail = holder.tail
                 holder.getparent().replace(holder, placeholder)
             else:
@@ -112,9 +123,17 @@ def _width(img, source: Path) -> tuple[float, str] | None:
     return None
 
 
-def _caption(figure) -> str:
-    caption = figure.find("figcaption")
-    return inner_html(caption).strip() if caption is not None else ""
+def _unmarked(caption) -> str:
+    """The caption's words for the List of Figures: a second copy of an index mark, a glossary
+    link or a note call would be a second anchor with the same id (the index would cite the
+    list's page) and a link inside the list's own link; language spans are kept."""
+    words = copy.deepcopy(caption)
+    for el in list(words.iterdescendants()):
+        if el.tag == "a" and "noteref" in (el.get("class") or "").split():
+            drop_keeping_tail(el)
+        elif el.tag == "a" or el.get("id"):
+            el.drop_tag()
+    return inner_html(words).strip()
 
 
 def _number(division, charts: dict, images: dict) -> None:
@@ -127,7 +146,7 @@ def _number(division, charts: dict, images: dict) -> None:
             item.number = f"{division.number}.{n}"
     for image in images.values():
         if image.figure and not image.alt:
-            image.alt = html.fromstring(f"<span>{image.caption_html}</span>").text_content().strip()
+            image.alt = html.fromstring(f"<span>{image.listed_html}</span>").text_content().strip()
 
 
 def credits(book) -> list[tuple[str, str]]:

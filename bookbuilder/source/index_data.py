@@ -103,6 +103,8 @@ def _entry(doc: YamlDoc, item, keys: tuple, parent_match: list[str] | None = Non
         raise doc.error("'match' must be a list of spellings", *keys, "match")
     if not match and not see and not item.get("sub"):
         raise doc.error(f"index entry '{item['headword']}' has neither 'match' nor 'see'", *keys)
+    if not isinstance(item.get("sub") or [], list):
+        raise doc.error("'sub' must be a list of index entries", *keys, "sub")
     subs = [_entry(doc, sub, keys + ("sub", j), match) for j, sub in enumerate(item.get("sub") or [])]
     see_also = item.get("see_also") or []
     if not isinstance(see_also, list):

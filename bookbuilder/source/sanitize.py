@@ -30,7 +30,8 @@ FORBIDDEN_TAGS = {"script", "iframe", "frame", "frameset", "style", "link", "obj
 FORBIDDEN_ATTRS = {"style", "srcdoc", "srcset", "formaction", "background", "poster", "ping", "xmlns"}
 URL_ATTRS = {"href", "src", "cite", "action", "data", "longdesc"}
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|blob|filesystem):", re.I)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab and line ends, DEL, and the noncharacters XML refuses (lxml would fail on them)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>\n]{0,500}>|<!--")
 CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 
@@ -51,7 +52,8 @@ def check_source(path: Path) -> None:
                               hint="save the file as UTF-8") from None
     if m := CONTROL.search(text):
         line = text.count("\n", 0, m.start()) + 1
-        raise ManuscriptError(f"control character U+{ord(m.group(0)):04X} in the text", path, line,
+        kind = "control character" if m.group(0) < "\x80" else "character"
+        raise ManuscriptError(f"{kind} U+{ord(m.group(0)):04X} in the text", path, line,
                               hint="delete it; it is invisible in most editors") from None
     _warn_raw_html(path, text)
 

@@ -101,7 +101,7 @@ def load_russian_terms(book_dir: Path) -> list[RussianTerm]:
             raise doc.error(f"duplicate id '{term_id}'", i, "id")
         seen.add(term_id)
         kind = entry.get("kind", "term")
-        if kind not in TERM_KINDS:
+        if not isinstance(kind, str) or kind not in TERM_KINDS:
             raise doc.error(f"kind '{kind}' is not one of {', '.join(sorted(TERM_KINDS))}", i, "kind")
         terms.append(RussianTerm(
             term_id, kind, _cyrillic(doc, entry, i, True), english, _forms(doc, entry, i, english),
