@@ -11,7 +11,7 @@ from collections import Counter
 from bookbuilder.core.romanisation import skeleton
 from bookbuilder.importer.plain_text import Passage
 from bookbuilder.importer.term_base_hits import Hit, lower_as_listed, surname
-from bookbuilder.importer.text_names import PERSON, Name, name_key
+from bookbuilder.importer.text_names import PERSON, ROMAN, Name, name_key
 
 SUB_ENTRIES_FROM = 12     # locators: a headword with more is broken down by section
 MIN_SUB_LOCATORS = 2      # a section must hold this many to make a sub-entry
@@ -67,7 +67,7 @@ def _hit_headword(hit: Hit) -> str:
     first = hit.entry.forms[0]
     if hit.is_person:
         *given, last = first.split()
-        return f"{last}, {' '.join(given)}" if given else last
+        return f"{last}, {' '.join(given)}" if given and not ROMAN.fullmatch(last) else first
     written = first if first in hit.spellings else hit.spellings.most_common(1)[0][0]
     return lower_as_listed(written, first)
 

@@ -25,8 +25,9 @@ SENTENCE_END = set('.!?:;"“‘([—–')
 CONNECTORS = {"of", "the", "for", "de", "von", "van", "der", "du", "la", "le"}
 PARTICLES = {"de", "von", "van", "der", "du", "la", "le"}     # inside a person's name: Wilhelm von Mirbach
 INITIAL = re.compile(r"[A-Z]\.")
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 ROMAN = re.compile(r"[IVXL]+")
-ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et|ied)$")   # Russian, Japanese, Polish, Soviet, Allied
+ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et|ied|-born)$")   # Russian, Japanese, Polish, Soviet, Allied
 PERSON, ORGANISATION, EVENT, WORK, CONCEPT, NAME = "person", "organisation", "event", "work", "concept", "name"
 MIN_CONCEPT_USES = 3
 
@@ -61,7 +62,7 @@ def find_names(passages: list[Passage], given_names: set[str] = frozenset()) -> 
         phrase = _trim(run, words, lower_vocabulary, mid_sentence)
         if phrase:
             _add(names, _classify(phrase, given, words), phrase, n)
-    _people_by_surname(names)
+    _people_by_surname(names, lower_vocabulary)
     _merge_surnames(names)
     for n, p in enumerate(passages):
         for title in p.italics:
@@ -79,6 +80,8 @@ def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
     runs, run, pending, last_end = [], [], [], 0
     for m in WORD.finditer(text):
         word, gap = m.group(0), text[last_end:m.start()]
+        if CYRILLIC.search(word):
+            word = "x"                      # Russian text is tagged and never indexed by name
         joined = run and gap == " "
         if (word[0].isupper() or _numbers(word, run, pending)) and (joined or not run):
             run += pending + [(_unstop(word), _starts_sentence(text, m.start()))]
@@ -86,8 +89,8 @@ def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
             if _closes_run(word) and word not in name_words()["joining"] or word.isdigit():
                 runs.append(run)
                 run = []
-        elif word in CONNECTORS and joined and not pending:
-            pending = [(word, False)]
+        elif word in CONNECTORS and joined and _may_join(word, pending):
+            pending.append((word, False))
         else:
             if run:
                 runs.append(run)
@@ -97,6 +100,14 @@ def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
     if run:
         runs.append(run)
     return runs
+
+
+def _may_join(word: str, pending: list) -> bool:
+    """'of' and 'of the' join two capitalised words (Union of Soviet.., Marshal of the Soviet
+    Union); 'the' alone does not (in the Caucasus the Red Army)."""
+    if not pending:
+        return word != "the"
+    return len(pending) == 1 and pending[0][0] in ("of", "for") and word == "the"
 
 
 def _numbers(word: str, run, pending) -> bool:
@@ -141,8 +152,9 @@ def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
                       or (run[0][1] and tokens[0] == run[0][0] and tokens[0].lower() in lower_vocabulary)
                       or tokens[0] in CONNECTORS or tokens[0].endswith(".") and len(tokens[0]) > 3):
         tokens = tokens[1:]
-    while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in words["function"]):
+    while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in words["function"] or tokens[-1] in words["months"]):
         tokens = tokens[:-1]
+    tokens = _before_owner(tokens, words)
     tokens = _from_given_name(tokens, words)
     while tokens and tokens[0] in CONNECTORS:          # Commissar for Internal Affairs: not a name
         tokens = tokens[1:]
@@ -153,6 +165,14 @@ def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
         return ""          # a single word seen only at sentence starts: no evidence it is a name
     phrase = " ".join(tokens)
     return re.sub(r"['’]s$|['’]$", "", phrase).rstrip(".")
+
+
+def _before_owner(tokens: list[str], words) -> list[str]:
+    """'Hetmanate of Pavlo Skoropadsky', 'Russian Army of Pyotr Wrangel': the thing, not its owner."""
+    for i, token in enumerate(tokens[1:-1], 1):
+        if token == "of" and _is_given(tokens[i + 1], words["given"]):
+            return tokens[:i]
+    return tokens
 
 
 def _from_given_name(tokens: list[str], words) -> list[str]:
@@ -217,7 +237,7 @@ def _headword(kind: str, phrase: str) -> str:
     return f"{last}, {' '.join(given + particles)}"              # Mirbach, Wilhelm von
 
 
-def _people_by_surname(names: dict[str, Name]) -> None:
+def _people_by_surname(names: dict[str, Name], lower_vocabulary: set[str]) -> None:
     """'Maximilien Robespierre' is a person when the text also names 'Robespierre' alone: a
     first name the word list lacks is recognised by the surname's reuse."""
     for key, name in list(names.items()):
@@ -226,7 +246,7 @@ def _people_by_surname(names: dict[str, Name]) -> None:
                 and tokens[-1][1:].islower() and not ADJECTIVE.search(tokens[0]) \
                 and all(t[:1].isupper() for t in tokens) and not ROMAN.fullmatch(tokens[-1]):
             alone = names.get(name_key(tokens[-1]))
-            if alone is not None and alone.kind == NAME:
+            if alone is not None and alone.kind == NAME and tokens[0].lower() not in lower_vocabulary:
                 name.kind, name.headword = PERSON, _headword(PERSON, name.headword)
 
 
