@@ -1,5 +1,6 @@
 """Issue 23's measures of a drafted apparatus, on articles a person has judged
-(bench/apparatus_judged.yaml): run by hand, `python bench/apparatus_coverage.py [ARTICLE...]`.
+(bench/apparatus_judged.yaml; tests/articles/unseen/judged.yaml, judged by a
+person who wrote those articles and did not see the drafting's output): run by hand, `python bench/apparatus_coverage.py [ARTICLE...]`.
 
 For each article: import it (timing the drafting), read the book as a build does (no layout),
 and report the share of its Russian words used twice that get a note or a glossary entry, of
@@ -21,7 +22,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bookbuilder.importer.article import import_article  # noqa: E402
+from bookbuilder.importer.book_import import import_article  # noqa: E402
 from bookbuilder.passes.enrich import enrich  # noqa: E402
 from bookbuilder.source.manuscript import read_book  # noqa: E402
 
@@ -78,7 +79,10 @@ def _holds(book, entry, occurrence) -> bool:
 
 
 def main(paths: list[str]) -> None:
-    judged = yaml.safe_load((ROOT / "bench" / "apparatus_judged.yaml").read_text(encoding="utf-8"))
+    judged = {}
+    for lists in (ROOT / "bench" / "apparatus_judged.yaml", ROOT / "tests" / "articles" / "unseen" / "judged.yaml"):
+        if lists.exists():
+            judged.update(yaml.safe_load(lists.read_text(encoding="utf-8")))
     for name in paths or list(judged):
         print(yaml.safe_dump(measure(ROOT / name, judged.get(name, {})), allow_unicode=True, sort_keys=False))
 

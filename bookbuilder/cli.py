@@ -3,7 +3,7 @@
     bookbuilder [build]            everything: reader's PDF, print edition, EPUB, declared packets
     bookbuilder pdf | print | epub | packets
     bookbuilder packet --chapters 2-3 --title "HIST 210, week 6" [--impose booklet]
-    bookbuilder import ARTICLE --book DIR     bookbuilder check     bookbuilder clean
+    bookbuilder import ARTICLE... --book DIR     bookbuilder check     bookbuilder clean
     bookbuilder watch
 
 ``python build.py`` is the same program. Common options (--book, --out, --cache-dir,
@@ -67,7 +67,8 @@ def parser() -> argparse.ArgumentParser:
                         help="also write an imposed PDF (repeatable)")
     packet.add_argument("--id", dest="packet_id", help="file name of the packet (default: from the title)")
     imp = command("import", "turn an article's text into a manuscript folder")
-    imp.add_argument("article", type=Path, help="article text file")
+    imp.add_argument("article", type=Path, nargs="+",
+                     help="article text file(s): several make one book, their chapters in sequence")
     imp.add_argument("--infobox-from", type=Path, help="take the infobox from this other rendering")
     imp.add_argument("--force", action="store_true", help="overwrite an existing manuscript")
     check = command("check", "lint the manuscript: file:line: code: message")
@@ -103,10 +104,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from bookbuilder.importer.article import import_article
+    from bookbuilder.importer.book_import import import_article
 
     written = import_article(args.article, args.book, force=args.force, infobox_from=args.infobox_from,
-                             warn=lambda line, msg: err.print(f"{args.article}:{line}: warning: {msg}", markup=False))
+                             warn=lambda line, msg, path=None: err.print(f"{path or args.article[0]}:{line}: warning: {msg}",
+                                                                        markup=False))
     err.print(f"wrote {written}", markup=False)
     return 0
 

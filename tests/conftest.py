@@ -65,7 +65,7 @@ def print_edition(tmp_path_factory) -> PrintEdition:
 def second_book(tmp_path_factory) -> Path:
     """A second book, imported from the other rendering of the article and built once
     (PDF only): layout checks must hold on a book nobody edited by hand."""
-    from bookbuilder.importer.article import import_article
+    from bookbuilder.importer.book_import import import_article
 
     root = tmp_path_factory.mktemp("second-book")
     import_article(SEED_INFOBOX, root / "book", force=False, infobox_from=None, warn=lambda *_: None)

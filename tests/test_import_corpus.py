@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from bookbuilder.importer import residue
 from bookbuilder.errors import ArticleImportError, BookError
-from bookbuilder.importer.article import import_article, parse_article
+from bookbuilder.importer.article import parse_article
+from bookbuilder.importer.book_import import import_article
 from conftest import ROOT, build_into, epubcheck
 
 CORPUS = ROOT / "tests" / "corpus" / "articles"

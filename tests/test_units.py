@@ -10,7 +10,8 @@ from lxml import html
 from bookbuilder.core.config import load_config
 from bookbuilder.passes.enrich import tag_russian
 from bookbuilder.errors import ArticleImportError, ConfigError
-from bookbuilder.importer.article import import_article, parse_article, plan_chapters
+from bookbuilder.importer.article import parse_article, plan_chapters
+from bookbuilder.importer.book_import import import_article
 
 ARTICLE = """= Sample Topic =
 

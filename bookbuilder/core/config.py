@@ -168,6 +168,16 @@ class Division:
     id: str = ""         # stable: from `id:` or the file name, never from the position
 
 
+@dataclass(frozen=True)
+class Source:
+    """One article the book is made from, with its own attribution and licence."""
+    title: str
+    url: str
+    creator: str
+    licence: str
+    licence_url: str
+
+
 @dataclass
 class BookConfig:
     root: Path
@@ -193,6 +203,7 @@ class BookConfig:
     blurb: str = ""                          # back cover text (else the lead's first sentences)
     paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
     transliteration_notes: str = "terms"     # all | terms | none: which Russian entries get a note
+    sources: list[Source] = field(default_factory=list)   # every article, the first being source_title's
 
     @property
     def page_size(self) -> str:
@@ -201,6 +212,13 @@ class BookConfig:
     @property
     def chapters(self) -> list[Division]:
         return [d for d in self.divisions if d.kind == "chapter"]
+
+    @property
+    def based_on(self) -> str:
+        """'from the encyclopedia article “A”', or '... articles “A”, “B” and “C”' (title page, cover)."""
+        titles = [f"“{s.title}”" for s in self.sources] or [f"“{self.source_title}”"]
+        named = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+        return f"from the encyclopedia article{'s' if len(titles) > 1 else ''} {named}"
 
 
 REQUIRED = ("title", "slug", "language", "identifier", "creator", "source_title",
@@ -212,6 +230,10 @@ def load_config(book_dir: Path) -> BookConfig:
     data = doc.data
     if not isinstance(data, dict):
         raise doc.error("book.yaml must be a mapping of keys to values")
+    sources = _sources(doc)
+    if sources:                  # a book of several articles: the first stands for them where one must
+        data.setdefault("source_title", sources[0].title)
+        data.setdefault("source_url", sources[0].url)
     for key in REQUIRED:
         if key not in data or data[key] in (None, "", []):
             raise doc.error(f"missing required key '{key}'", hint="see README, 'The manuscript'")
@@ -238,7 +260,29 @@ def load_config(book_dir: Path) -> BookConfig:
         notes=_texts(doc, "notes"), doc=doc,
         **_transliteration(doc),
         **_print_options(doc),
+        sources=sources or [Source(data["source_title"], data["source_url"], data["creator"],
+                                   data["licence"], data["licence_url"])],
     )
+
+
+def _sources(doc: YamlDoc) -> list[Source]:
+    """``sources:``, one mapping per article: title and url, and its creator, licence and
+    licence_url when they differ from the book's."""
+    items = doc.data.get("sources") or []
+    if not isinstance(items, list):
+        raise doc.error("'sources' must be a list of articles (title, url, creator, licence, licence_url)", "sources")
+    found = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise doc.error("each source must be a mapping with 'title' and 'url'", "sources", i)
+        values = {key: item.get(key, doc.data.get(fallback, ""))
+                  for key, fallback in (("title", ""), ("url", ""), ("creator", "creator"),
+                                        ("licence", "licence"), ("licence_url", "licence_url"))}
+        for key, value in values.items():
+            if not isinstance(value, str) or not value.strip():
+                raise doc.error(f"source {i + 1} needs '{key}' (text)", "sources", i)
+        found.append(Source(**{k: v.strip() for k, v in values.items()}))
+    return found
 
 
 def _texts(doc: YamlDoc, key: str) -> list[str]:

@@ -40,10 +40,11 @@ def assemble(book: Book, edition: Edition | None = None, pages: PageList | None 
     ebook.set_title(edition.packet.title if edition.packet else meta.title)
     ebook.set_language(meta.language)
     ebook.add_author(meta.creator)
-    ebook.add_metadata("DC", "rights",
-                       f"Text adapted from “{meta.source_title}” by {meta.creator}, "
-                       f"licensed under {meta.licence} ({meta.licence_url}).")
-    ebook.add_metadata("DC", "source", meta.source_url)
+    ebook.add_metadata("DC", "rights", "; ".join(
+        f"Text adapted from “{s.title}” by {s.creator}, licensed under {s.licence} ({s.licence_url})"
+        for s in meta.sources) + ("." if len(meta.sources) == 1 else f". This book: {meta.licence} ({meta.licence_url})."))
+    for source in meta.sources:                      # each article the book is made from
+        ebook.add_metadata("DC", "source", source.url)
     ebook.add_metadata("DC", "date", meta.edition_date.isoformat())
     if meta.publisher:
         ebook.add_metadata("DC", "publisher", meta.publisher)

@@ -1,7 +1,9 @@
 """The importer: a plain-text encyclopedia article into a Markdown manuscript (book/), with its
 apparatus drafted as data files an editor reviews.
 
-- article.py          ``import_article``: sections into chapters, notes, infobox, book.yaml
+- article.py          an article parsed: sections into chapters, notes, infobox; written as Markdown
+- book_import.py      ``import_article``: one article or several into one manuscript with book.yaml
+- licences.py         the licence an article states, as book.yaml names it
 - residue.py          what a plain-text dump leaves behind (edit links, reference markers) and its cleaning
 - plain_text.py       the chapters as plain passages, what the drafting reads
 - term_base_hits.py   the term base's terms and people an article uses (Aho-Corasick over every form)

@@ -12,16 +12,10 @@ parentheses, ``_italics_``, a title in capitals) is cleaned by :mod:`bookbuilder
 from __future__ import annotations
 
 import re
-import shutil
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bookbuilder.importer import residue
-from bookbuilder.importer.apparatus import draft_apparatus
-from bookbuilder.importer.plain_text import chapter_passages
 from bookbuilder.errors import ArticleImportError
 
 HEADING = re.compile(r"^(={1,6})\s*(.+?)\s*\1\s*$")
@@ -383,117 +377,3 @@ def guess_title(article: Article) -> str:
     first = "".join(piece for _, piece in residue.split_italics(residue.CITATION.sub("", first)))
     m = re.match(r"(?:The |An? )?(.+?)(?:,| or | is | was | are | were | \()", first)
     return m.group(1).strip() if m and len(m.group(1)) <= 120 else "Untitled"
-
-
-def import_article(article_path: Path, book_dir: Path, *, force: bool = False,
-                   infobox_from: Path | None = None, warn=print) -> Path:
-    """Write a new manuscript (book.yaml, chapters/, front/, back/) into ``book_dir``."""
-    text = _read_article(article_path)
-    if (book_dir / "book.yaml").exists() and not force:
-        raise ArticleImportError("a manuscript already exists here", book_dir / "book.yaml",
-                                 hint="use --force to overwrite it")
-    article = parse_article(text, article_path, warn)
-    if infobox_from:
-        article.infobox = parse_article(_read_article(infobox_from), infobox_from).infobox
-    inline = Inline(residue.Citations(reference_list(article)))
-    chapters, bibliography = plan_chapters(article, warn)
-    if not chapters:
-        raise ArticleImportError("no chapters found", article_path, hint="the article needs text")
-    if force:
-        for sub in ("chapters", "front", "back"):
-            shutil.rmtree(book_dir / sub, ignore_errors=True)
-    for sub in ("chapters", "front", "back"):
-        (book_dir / sub).mkdir(parents=True, exist_ok=True)
-    title = guess_title(article)
-    meta = _book_yaml(title, article_path)
-    if article.infobox:
-        (book_dir / "front/key-facts.md").write_text(key_facts_markdown(article.infobox), encoding="utf-8")
-        meta["front"] = [{"file": "front/key-facts.md", "role": "keyfacts"}]
-    meta["chapters"] = []
-    stems: set[str] = set()
-    for n, chapter in enumerate(chapters, 1):
-        name = f"chapters/{n:02d}-{_unique(slugify(chapter.title), stems)}.md"
-        (book_dir / name).write_text(chapter_markdown(chapter, inline=inline), encoding="utf-8")
-        meta["chapters"].append(name)
-        if chapter.grouped:
-            meta["notes"].append(f"Chapter {n} ('{chapter.title}') also holds the short sections: "
-                                 + ", ".join(f"'{t}'" for t in chapter.grouped))
-    if bibliography:
-        name = "back/further-reading.md"
-        (book_dir / name).write_text(chapter_markdown(bibliography, "bibliography", inline), encoding="utf-8")
-        meta["back"] = [{"file": name, "role": "bibliography"}]
-    meta["notes"] += _residue_notes(article, inline.citations)
-    drafted = draft_apparatus(book_dir, chapter_passages(chapters, inline.citations), warn)
-    meta["notes"].append(f"Apparatus drafted from the term base and the text: {drafted.summary()}; "
-                         "review russian-terms.yaml, glossary.yaml and index.yaml (their headers say what).")
-    with open(book_dir / "book.yaml", "w", encoding="utf-8") as fh:
-        yaml.safe_dump(meta, fh, allow_unicode=True, sort_keys=False, width=100)
-    return book_dir / "book.yaml"
-
-
-def _read_article(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleImportError(f"the article is {size / 1e6:.1f} MB; the importer takes at most "
-                                     f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB", path,
-                                     hint="split it into several articles, one book each")
-        return path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise ArticleImportError("article file not found", path) from None
-    except UnicodeDecodeError as exc:
-        raise ArticleImportError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path,
-                                 hint="save the article as UTF-8") from None
-    except OSError as exc:
-        raise ArticleImportError(f"cannot read the article ({exc.strerror})", path) from None
-
-
-def _unique(stem: str, used: set[str]) -> str:
-    """Chapter file names must give distinct division ids: 'history', 'history-2'."""
-    candidate, n = stem, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{stem}-{n}"
-    used.add(candidate)
-    return candidate
-
-
-def _residue_notes(article: Article, citations: residue.Citations) -> list[str]:
-    """Editorial notes for book.yaml: what the import removed from the text."""
-    notes = []
-    if citations.removed_count:
-        shown = ", ".join(f"[{k}]" for k in sorted(citations.removed, key=_marker_order)[:5])
-        more = ", …" if len(citations.removed) > 5 else ""
-        notes.append(f"Removed {citations.removed_count} citation marker(s) ({shown}{more}): "
-                     "the article has no reference list for them.")
-    if citations.used:
-        notes.append(f"{len(citations.used)} citation(s) became notes from the article's reference list.")
-    if article.dropped_residue:
-        notes.append(f"Dropped {article.dropped_residue} line(s) or fragment(s) of template and caption "
-                     "residue (see the import warnings).")
-    return notes
-
-
-def _marker_order(key: str):
-    return (0, int(key), "") if key.isdigit() else (1, 0, key)
-
-
-def _book_yaml(title: str, article_path: Path) -> dict:
-    """Metadata for an article taken from Wikipedia, to be checked by the editor."""
-    url = residue.wikipedia_url(title)
-    return {
-        "title": title,
-        "subtitle": "",
-        "slug": slugify(title),
-        "language": "en",
-        "identifier": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}",
-        "creator": "Wikipedia contributors",
-        "source_title": title,
-        "source_url": url,
-        "licence": "CC BY-SA 4.0",
-        "licence_url": "https://creativecommons.org/licenses/by-sa/4.0/",
-        "edition_date": __import__("datetime").date.today(),
-        "publisher": "",
-        "trim": "6x9",
-        "notes": [f"Imported from {article_path.name}; check titles, lists and quotations by hand."],
-    }

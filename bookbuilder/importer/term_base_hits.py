@@ -3,7 +3,7 @@ pyahocorasick) with English endings (plurals, possessives), and a person's surna
 the article has named them in full ("Nikolai Yezhov ... Yezhov's deputies").
 
 A form written with capitals must match as written (NKVD, Politburo); a lower-case form may
-start a sentence (Kulaks). A surname that two people named in full share stays unmatched.
+start a sentence (Kulaks), and only there. A surname that two people named in full share stays unmatched.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def _longest_at(automaton, lowered: str, text: str, start: int):
         if end is None:
             continue
         for form, entry, kind in sorted(value, key=lambda c: c[2] != FULL):
-            if _case_fits(form, text[start:stop]):
+            if _case_fits(form, text[start:stop], _sentence_start(text, start)):
                 best = (end, entry, kind, _without_possessive(text[start:end]))
                 break
     return best
@@ -134,10 +134,17 @@ def _continues(text: str, end: int) -> bool:
     return text[end].isalnum() or (text[end] == "-" and end + 1 < len(text) and text[end + 1].isalnum())
 
 
-def _case_fits(form: str, written: str) -> bool:
+def _case_fits(form: str, written: str, at_start: bool) -> bool:
+    """As listed; a lower-case form capitalised only where a sentence starts (Kulaks were...),
+    as 'Soviet Russia' is not the council a 'soviet' is."""
     if form == written:
         return True
-    return form.islower() and written == form[:1].upper() + form[1:]     # a sentence may start with it
+    return at_start and form.islower() and written == form[:1].upper() + form[1:]
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \"“‘'(")
+    return not before or before[-1] in ".!?:;"
 
 
 def _without_possessive(written: str) -> str:

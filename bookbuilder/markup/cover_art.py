@@ -16,7 +16,7 @@ INK, PAPER, ACCENT = "#f4efe4", "#2b2422", "#a8322d"
 
 
 def draw_cover(meta: BookConfig) -> Path:
-    text = [meta.title, meta.subtitle, meta.creator, meta.source_title]
+    text = [meta.title, meta.subtitle, meta.creator, meta.based_on]
     target = cache.path("epub", f"cover-{cache.key(text, STYLE_VERSION, length=12)}.png")
     if not target.exists():
         with cache.atomic_path(target) as tmp:
@@ -48,7 +48,7 @@ def _render(meta: BookConfig, path: Path) -> None:
                 color=INK, fontsize=19, family="EB Garamond", style="italic", linespacing=1.25)
     ax.text(0.5, 0.12, meta.creator.upper(), ha="center", va="bottom", color=INK, fontsize=13,
             family="EB Garamond")
-    ax.text(0.5, 0.08, f"from the encyclopedia article “{meta.source_title}”", ha="center", va="bottom",
+    ax.text(0.5, 0.08, meta.based_on, ha="center", va="bottom",
             color=INK, fontsize=12, family="EB Garamond", style="italic")
     fig.savefig(path, dpi=DPI, facecolor=PAPER, metadata={"Software": None})
     plt.close(fig)
