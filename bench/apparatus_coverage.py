@@ -47,8 +47,9 @@ def measure(article: Path, judged: dict) -> dict:
         explained = [w for w in russian if covered(w, noted | glossed)]
         people = judged.get("people") or []
         surnames = [p.split()[-1].split("-")[0] for p in people]
-        registered = {t.english.split()[-1].split("-")[0] for t in book.terms if t.kind == "name"}
-        registered |= {f.split()[-1].split("-")[0] for t in book.terms if t.kind == "name" for f in t.match}
+        named = [t for t in book.terms if t.kind == "name"] + book.people
+        registered = {t.english.split()[-1].split("-")[0] for t in named}
+        registered |= {f.split()[-1].split("-")[0] for t in named for f in t.match}
         indexed = {w for e in book.index for f in e.match for w in f.replace("-", " ").split()}
         main = [e for e in book.index if not e.see and e.used]
         marks = [(e, o) for e in book.index for item in [e] + e.sub for o in item.occurrences]

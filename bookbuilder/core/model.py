@@ -125,6 +125,7 @@ class Book:
     divisions: list[Division]
     terms: list = field(default_factory=list)       # RussianTerm, from russian-terms.yaml
     glossary: list = field(default_factory=list)    # GlossaryEntry, from glossary.yaml
+    people: list = field(default_factory=list)      # RussianTerm without Cyrillic, from people.yaml (register)
     index: list = field(default_factory=list)       # index.IndexEntry, from index.yaml
     figures: list = field(default_factory=list)     # figures.Figure, from figures/*.yaml
     images: list = field(default_factory=list)      # images.Image: the author's own, in reading order

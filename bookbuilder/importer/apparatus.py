@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookbuilder.importer.draft_index import draft_index
-from bookbuilder.importer.draft_terms import draft_glossary, draft_russian_terms
+from bookbuilder.importer.draft_terms import draft_glossary, draft_people, draft_russian_terms
 from bookbuilder.importer.drafted_files import write_drafted
 from bookbuilder.importer.plain_text import Passage
 from bookbuilder.importer.term_base_hits import find_hits
@@ -34,8 +34,10 @@ def draft_apparatus(book_dir: Path, passages: list[Passage], warn, base: TermBas
     given = {p.forms[0].split()[0] for p in base.people if len(p.forms[0].split()) > 1}
     names = find_names(passages, given)
     terms = draft_russian_terms(hits)
-    drafted = Drafted(people=sum(t["kind"] == "name" for t in terms))
+    people = draft_people(hits)
+    drafted = Drafted(people=sum(t["kind"] == "name" for t in terms) + len(people))
     drafted.notes = write_drafted(book_dir, "russian-terms.yaml", terms, warn)
+    drafted.notes += write_drafted(book_dir, "people.yaml", people, warn)
     drafted.glossary = write_drafted(book_dir, "glossary.yaml", draft_glossary(hits), warn)
     drafted.index = write_drafted(book_dir, "index.yaml", draft_index(hits, names, passages), warn)
     return drafted

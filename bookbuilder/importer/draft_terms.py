@@ -3,7 +3,8 @@
 A transliteration note belongs to a word the article writes romanised (kulak, NKVD, Lubyanka),
 not to one it translates (Red Army, Moscow): only romanised spellings go to russian-terms.yaml.
 Every person named goes there too, as a `name`, which the book gathers in its register of
-names with Cyrillic, dates and a line on who they were. The glossary takes every term,
+names with Cyrillic, dates and a line on who they were; people with no Russian name go to
+people.yaml, and to the register without the Cyrillic. The glossary takes every term,
 under the form the article uses, with its definition (or its gloss as one).
 """
 
@@ -21,12 +22,20 @@ def draft_russian_terms(hits: list[Hit]) -> list[dict]:
     for hit in hits:
         entry = hit.entry
         if isinstance(entry, Person):
-            entries.append(_name(entry, hit))
+            if entry.cyrillic:
+                entries.append(_name(entry, hit))
         elif entry.cyrillic:
             romanised = sorted(s for s in hit.spellings if written_from(s, entry.cyrillic))
             if romanised:
                 entries.append(_term(entry, romanised))
     return entries
+
+
+def draft_people(hits: list[Hit]) -> list[dict]:
+    """people.yaml: the register's people the term base knows who have no Russian name."""
+    return [{"id": h.entry.id, "name": h.entry.forms[0], "dates": _dates(h.entry), "who": h.entry.who,
+             "match": sorted(h.spellings)}
+            for h in hits if isinstance(h.entry, Person) and not h.entry.cyrillic]
 
 
 def draft_glossary(hits: list[Hit]) -> list[dict]:
@@ -56,9 +65,12 @@ def _term(entry: BaseTerm, romanised: list[str]) -> dict:
 
 
 def _name(person: Person, hit: Hit) -> dict:
-    dates = f"{person.born}–{person.died}" if person.died else f"b. {person.born}"
     return {"id": person.id, "kind": "name", "cyrillic": person.cyrillic, "english": person.forms[0],
-            "match": sorted(hit.spellings), "gloss": person.who, "dates": dates, "who": person.who}
+            "match": sorted(hit.spellings), "gloss": person.who, "dates": _dates(person), "who": person.who}
+
+
+def _dates(person: Person) -> str:
+    return f"{person.born}–{person.died}" if person.died else f"b. {person.born}"
 
 
 def _as_sentence(gloss: str) -> str:

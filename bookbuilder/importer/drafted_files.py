@@ -1,4 +1,4 @@
-"""Writing the drafted apparatus (russian-terms.yaml, glossary.yaml, index.yaml) beside the
+"""Writing the drafted apparatus (russian-terms.yaml, people.yaml, glossary.yaml, index.yaml) beside the
 chapters: each file opens with what was drafted and what to review (templates/drafts/).
 
 An editor's work is never lost: when a file already exists (``import --force`` over an edited
@@ -17,7 +17,7 @@ from bookbuilder import cache
 from bookbuilder.core.config import load_yaml
 from bookbuilder.errors import BookError
 
-KEYS = {"russian-terms.yaml": "id", "glossary.yaml": "headword", "index.yaml": "headword"}
+KEYS = {"russian-terms.yaml": "id", "people.yaml": "id", "glossary.yaml": "headword", "index.yaml": "headword"}
 
 
 def write_drafted(book_dir: Path, name: str, entries: list[dict], warn) -> int:

@@ -1,4 +1,5 @@
-"""The register of names: the people of russian-terms.yaml, when their names get no note.
+"""The register of names: the people of russian-terms.yaml, when their names get no note, and
+those of people.yaml, who have no Russian name.
 
 A history publisher keeps the footnotes for what the reader must learn (troika, kulak,
 Yezhovshchina) and gathers the people in a back-matter register: surname first, the
@@ -41,8 +42,9 @@ def register_entries(book: Book) -> list[RegisterEntry]:
     """The people whose names the chosen transliteration notes leave out."""
     if "name" in NOTED_KINDS[book.config.transliteration_notes]:
         return []
-    return [RegisterEntry(t, ids.register_entry(t.id), book.scheme.romanise(t.cyrillic))
-            for t in book.terms if t.kind == "name"]
+    named = [t for t in book.terms if t.kind == "name"] + book.people
+    return [RegisterEntry(t, ids.register_entry(t.id), book.scheme.romanise(t.cyrillic) if t.cyrillic else "")
+            for t in named]
 
 
 def mark_register_uses(book: Book) -> list[RegisterEntry]:

@@ -4,7 +4,7 @@
 - sanitize.py     a manuscript is user input: what of its HTML may reach the outputs
 - fetcher.py      the only way a build reads a resource: files under a few known folders
 - lines.py        the line of a file a warning names
-- term_data.py    russian-terms.yaml and glossary.yaml
+- term_data.py    russian-terms.yaml, glossary.yaml and people.yaml (the register's people without a Russian name)
 - figure_data.py  figures/*.yaml, and a chart's numbers as a data table
 - index_data.py   index.yaml
 - image_refs.py   the images a chapter names, checked (placeholders for the rest)

@@ -22,7 +22,7 @@ from bookbuilder.source.image_refs import police_images
 from bookbuilder.words import words
 from bookbuilder.source.sanitize import check_source, clean_body
 from bookbuilder.source.index_data import load_index
-from bookbuilder.source.term_data import load_glossary, load_russian_terms
+from bookbuilder.source.term_data import load_glossary, load_people, load_russian_terms
 from bookbuilder.core.romanisation import Scheme
 
 # Pandoc Markdown with typographic quotes and dashes; raw HTML and TeX are not manuscript syntax.
@@ -50,6 +50,7 @@ def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
     left_out = {e.file.resolve() for e in config.divisions if not selection.includes(e)}
     figures = [f for f in load_figures(book_dir) if f.chapter.resolve() not in left_out]
     book = Book(config, divisions, terms=load_russian_terms(book_dir), glossary=load_glossary(book_dir),
+                people=load_people(book_dir),
                 index=load_index(book_dir), figures=figures,
                 scheme=Scheme(config.transliteration), selection=selection)
     _format_data_text(book)
@@ -59,7 +60,7 @@ def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
 def _format_data_text(book: Book) -> None:
     """Glossary definitions and term glosses are Markdown too: typographic quotes, emphasis."""
     fields = [(entry, "definition") for entry in book.glossary] + [
-        (term, name) for term in book.terms for name in ("english", "gloss", "who")] + [
+        (term, name) for term in book.terms + book.people for name in ("english", "gloss", "who")] + [
         (figure, name) for figure in book.figures for name in ("title", "caption", "source")]
     converted = markdown_snippets([getattr(obj, name) for obj, name in fields])
     for (obj, name), text in zip(fields, converted):

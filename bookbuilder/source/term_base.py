@@ -39,7 +39,7 @@ class BaseTerm:
 @dataclass(frozen=True)
 class Person:
     id: str
-    cyrillic: str
+    cyrillic: str              # "" for a person with no Russian name
     forms: tuple[str, ...]     # the full name first, then the surname alone and variants
     born: int
     died: int | None           # None: living
@@ -117,7 +117,8 @@ def _term(doc: YamlDoc, item, i: int) -> BaseTerm:
 
 
 def _person(doc: YamlDoc, item, i: int) -> Person:
-    entry_id, cyrillic, forms, source = _common(doc, item, i, cyrillic_required=True)
+    # a person of this history with no Russian name (a Western historian, a foreign communist) has no Cyrillic
+    entry_id, cyrillic, forms, source = _common(doc, item, i, cyrillic_required=False)
     born, died = item.get("born"), item.get("died")
     if not isinstance(born, int) or not (died is None or isinstance(died, int)):
         raise doc.error(f"'{entry_id}': born and died are years", i, "born")

@@ -14,6 +14,7 @@ from bookbuilder.core.config import YamlDoc, load_yaml
 
 RUSSIAN_TERMS_FILE = "russian-terms.yaml"
 GLOSSARY_FILE = "glossary.yaml"
+PEOPLE_FILE = "people.yaml"       # the register's people with no Russian name (historians, foreign communists)
 TERM_KINDS = {"term", "name", "place", "organisation"}
 CYRILLIC_ONLY = re.compile(r"^[\u0400-\u04FF0-9\s.,'’()«»-]+$")
 
@@ -137,3 +138,24 @@ def load_glossary(book_dir: Path) -> list[GlossaryEntry]:
                 raise doc.error(f"see_also '{target}' is not a headword of this glossary", i, "see_also")
             item.see_also_ids.append(by_headword[target].id)
     return sorted(entries, key=lambda e: e.headword.casefold())
+
+
+def load_people(book_dir: Path) -> list[RussianTerm]:
+    """people.yaml: people of the register of names who have no Russian name (a British
+    historian, a Hungarian communist), with `name`, `dates`, `who` and `match`; read as names
+    without Cyrillic, which the register prints without the Russian column."""
+    path = book_dir / PEOPLE_FILE
+    if not path.exists():
+        return []
+    doc = load_yaml(path)
+    people, seen = [], set()
+    for i, entry in enumerate(_entries(doc)):
+        name = _text(doc, entry, i, "name")
+        person_id = _text(doc, entry, i, "id", required=False) or slug(name)
+        if person_id in seen:
+            raise doc.error(f"duplicate id '{person_id}'", i, "id")
+        seen.add(person_id)
+        who = _text(doc, entry, i, "who")
+        people.append(RussianTerm(person_id, "name", "", name, _forms(doc, entry, i, name), who, False, path,
+                                  doc.line(i), dates=_text(doc, entry, i, "dates", required=False), who=who))
+    return people
