@@ -41,6 +41,9 @@ def draft_index(hits: list[Hit], names: list[Name], passages: list[Passage]) -> 
         if same is not None:            # Oleg V. Khlevniuk; Yuri Piatakov for Georgy Pyatakov
             _join_variant(entries, same, name)
             continue
+        if name.kind != PERSON and len(name.headword.split()) > 1 and name_key(name.headword.split()[-1]) in covered \
+                and any(hit.is_person and name.headword.endswith(surname(hit.entry)) for hit in hits):
+            continue                    # two names side by side: "during the Civil War Bukharin edited"
         if name.count == 1 and any(re.search(rf"(?<!\w){re.escape(f.casefold())}(?!\w)", spelled) for f in name.forms):
             continue                    # a piece of a term the base knows: Tridtsat' (sed'moy god)
         entry = {"headword": name.headword, "match": sorted(name.forms)}

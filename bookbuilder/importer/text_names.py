@@ -27,7 +27,8 @@ PARTICLES = {"de", "von", "van", "der", "du", "la", "le"}     # inside a person'
 INITIAL = re.compile(r"[A-Z]\.")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 ROMAN = re.compile(r"[IVXL]+")
-ADJECTIVE = re.compile(r"(?:an|ese|ish|ic|ern|et|ied|-born)$")   # Russian, Japanese, Polish, Soviet, Allied
+# Russian, Japanese, Polish, Welsh, French, Soviet, Allied, Russian-language
+ADJECTIVE = re.compile(r"(?:an|ese|ish|lsh|nch|ic|ern|et|ied|-[a-z]+)$")
 PERSON, ORGANISATION, EVENT, WORK, CONCEPT, NAME = "person", "organisation", "event", "work", "concept", "name"
 MIN_CONCEPT_USES = 3
 
@@ -184,8 +185,8 @@ def _from_given_name(tokens: list[str], words) -> list[str]:
                 and tokens[i - 1] not in CONNECTORS:
             return tokens[i:]
     for i, token in enumerate(tokens[:-1]):
-        if token in words["titles"] and len(tokens) - i <= 4:
-            return tokens[i + 1:]                             # NKVD Commissar Yezhov
+        if token in words["titles"] and len(tokens) - i <= 4 and tokens[i + 1] not in CONNECTORS:
+            return tokens[i + 1:]                             # NKVD Commissar Yezhov (not Commissar of Trade)
     return tokens
 
 
@@ -246,7 +247,9 @@ def _people_by_surname(names: dict[str, Name], lower_vocabulary: set[str]) -> No
                 and tokens[-1][1:].islower() and not ADJECTIVE.search(tokens[0]) \
                 and all(t[:1].isupper() for t in tokens) and not ROMAN.fullmatch(tokens[-1]):
             alone = names.get(name_key(tokens[-1]))
-            if alone is not None and alone.kind == NAME and tokens[0].lower() not in lower_vocabulary:
+            first_alone = names.get(name_key(tokens[0]))          # Moscow Bolsheviks: Moscow is a place
+            if alone is not None and alone.kind == NAME and tokens[0].lower() not in lower_vocabulary \
+                    and first_alone is None and tokens[0] not in name_words()["descriptive"]:
                 name.kind, name.headword = PERSON, _headword(PERSON, name.headword)
 
 
