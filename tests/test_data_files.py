@@ -1,4 +1,4 @@
-"""The data files (book.yaml, glossary.yaml, russian-terms.yaml, index.yaml, figures/*.yaml) and
+"""The data files (book.yaml, glossary.yaml, russian-terms.yaml, people.yaml, index.yaml, figures/*.yaml) and
 the captions of the author's images are user input: whatever they hold, reading the book and
 enriching it either succeeds or stops at one line naming the file and line, never an internal
 error. Fuzzed with hypothesis; reading and enrichment only (no layout), so it stays quick."""
@@ -80,7 +80,19 @@ PACKETS = """packets:
     chapters: 1-2
     impose: [booklet]
 """
-DATA_FILES = {"glossary.yaml": GLOSSARY, "russian-terms.yaml": RUSSIAN, "index.yaml": INDEX,
+PEOPLE = """- name: Lorem Ipsum
+  dates: 1890–1950
+  who: A made-up historian.
+  match: [Lorem Ipsum]
+"""
+INDEX_WITHIN = """- headword: "amet"
+  match: ["amet"]
+  sub:
+    - headword: "in the first chapter"
+      within: ["Chapter 1"]
+"""
+DATA_FILES = {"glossary.yaml": GLOSSARY, "russian-terms.yaml": RUSSIAN, "index.yaml": INDEX + INDEX_WITHIN.replace(
+              '"amet"', '"dolor"', 2), "people.yaml": PEOPLE,
               "figures/counts.yaml": FIGURE, "figures/periods.yaml": TIMELINE}
 
 
@@ -95,6 +107,7 @@ def seed_book(tmp_path_factory) -> Path:
         f.write(PACKETS)
     enriched = enrich(read_book(book))
     assert enriched.glossary and enriched.terms and enriched.index and len(enriched.figures) == 2
+    assert enriched.people
     return book
 
 
