@@ -90,7 +90,7 @@ def _capitalised_runs(text: str) -> list[list[tuple[str, bool]]]:
             if _closes_run(word) and word not in name_words()["joining"] or word.isdigit():
                 runs.append(run)
                 run = []
-        elif word in CONNECTORS and joined and _may_join(word, pending):
+        elif word in CONNECTORS and joined and (_may_join(word, pending) or _epithet(word, run, pending)):
             pending.append((word, False))
         else:
             if run:
@@ -109,6 +109,11 @@ def _may_join(word: str, pending: list) -> bool:
     if not pending:
         return word != "the"
     return len(pending) == 1 and pending[0][0] in ("of", "for") and word == "the"
+
+
+def _epithet(word: str, run, pending) -> bool:
+    """Ivan the Terrible, Peter the Great: 'the' after a first name."""
+    return word == "the" and not pending and len(run) == 1 and _is_given(run[0][0], name_words()["given"])
 
 
 def _numbers(word: str, run, pending) -> bool:
@@ -186,7 +191,10 @@ def _from_given_name(tokens: list[str], words) -> list[str]:
             return tokens[i:]
     for i, token in enumerate(tokens[:-1]):
         if token in words["titles"] and len(tokens) - i <= 4 and tokens[i + 1] not in CONNECTORS:
-            return tokens[i + 1:]                             # NKVD Commissar Yezhov (not Commissar of Trade)
+            rest = tokens[i + 1:]                             # NKVD Commissar Yezhov (not Commissar of Trade)
+            while len(rest) > 1 and rest[0] in words["titles"]:
+                rest = rest[1:]                               # Consul General Garegin Apresoff
+            return rest
     return tokens
 
 
@@ -249,8 +257,15 @@ def _people_by_surname(names: dict[str, Name], lower_vocabulary: set[str]) -> No
             alone = names.get(name_key(tokens[-1]))
             first_alone = names.get(name_key(tokens[0]))          # Moscow Bolsheviks: Moscow is a place
             if alone is not None and alone.kind == NAME and tokens[0].lower() not in lower_vocabulary \
-                    and first_alone is None and tokens[0] not in name_words()["descriptive"]:
+                    and first_alone is None and tokens[0] not in name_words()["descriptive"] \
+                    and not ADJECTIVE.search(tokens[-1].rstrip("s")) and not _elsewhere(tokens[0], names, key):
                 name.kind, name.headword = PERSON, _headword(PERSON, name.headword)
+
+
+def _elsewhere(word: str, names: dict[str, Name], key: str) -> bool:
+    """A first name belongs to its person; a word in other names too (Nazi Germany, Nazi Party)
+    describes."""
+    return any(word in other.headword.replace("-", " ").split() for k, other in names.items() if k != key)
 
 
 def _merge_surnames(names: dict[str, Name]) -> None:
