@@ -149,3 +149,38 @@ def test_check_lists_the_drafts_weak_spots(tmp_path):
     assert re.search(r"02-extra\.md:3: d-003: 'RVSR' is used 2 times", found), found
     assert re.search(r"02-extra\.md:3: d-003: 'zemlyachestvo' is used 2 times", found), found
     assert "portmanteau" not in found and "'NKVD'" not in found          # English; explained
+
+
+NAME_CASES = [
+    # (text, must be headwords, must not be headwords)
+    ("After Stalin died, the purge ended. Stalin had ruled.", {"Stalin"}, {"After Stalin", "After"}),
+    ("On 20 December 1917 Sovnarkom met. Sovnarkom decided.", {"Sovnarkom"}, {"December 1917 Sovnarkom", "December"}),
+    ("In 1922 the Cheka was renamed. The Cheka fell.", {"Cheka"}, {"the Cheka", "In"}),
+    ("He met Commander Ivan Fedko and Count Wilhelm von Mirbach.", {"Fedko, Ivan", "Mirbach, Wilhelm von"},
+     {"Commander Ivan Fedko"}),
+    ("As J. Arch Getty and Joseph E. Davies wrote.", {"Getty, J. Arch", "Davies, Joseph E."}, {"Davies, E."}),
+    ("Louis XVI and Ivan the Terrible were kings.", {"Louis XVI", "Ivan the Terrible"}, {"XVI, Louis", "Terrible"}),
+    ("The Moscow Bolsheviks and the Volga Germans met in Moscow. Germans and Bolsheviks.", {"Moscow"},
+     {"Bolsheviks, Moscow", "Germans, Volga"}),
+    ("This was Stalin's Great Purge, said the Council of People's Commissars.", {"Great Purge",
+     "Council of People's Commissars"}, {"Stalin's Great Purge", "Council of People"}),
+    ("Maximilien Robespierre spoke. Later Robespierre fell.", {"Robespierre, Maximilien"}, {"Maximilien Robespierre"}),
+]
+
+
+@pytest.mark.parametrize("text, wanted, unwanted", NAME_CASES)
+def test_names_are_read_from_the_text_with_evidence(text, wanted, unwanted):
+    from bookbuilder.importer.plain_text import Passage
+    from bookbuilder.importer.text_names import find_names
+
+    found = {n.headword for n in find_names([Passage(text, 0, "s")])}
+    assert wanted <= found and not unwanted & found, found
+
+
+def test_a_title_in_italics_is_one_work():
+    from bookbuilder.importer.plain_text import Passage
+    from bookbuilder.importer.text_names import WORK, find_names
+
+    names = find_names([Passage("Koestler wrote Darkness at Noon in exile.", 0, "s", ("Darkness at Noon",))])
+    assert [(n.kind, n.headword) for n in names if n.kind == WORK] == [(WORK, "Darkness at Noon")]
+    assert not {"Darkness", "Noon"} & {n.headword for n in names}
