@@ -51,10 +51,26 @@ def draft_index(hits: list[Hit], names: list[Name], passages: list[Passage]) -> 
         if name.kind == PERSON and surnames[name_key(last)] == 1 and last not in entry["match"]:
             entry["match"].append(last)          # later mentions by surname alone
         entries[name.headword] = _with_subs(entry, name.passages, passages, proper)
+    _drop_unreachable(entries, passages)
     for hit in hits:
-        for see in _see_entries(hit, entries[_hit_headword(hit)]["headword"]):
+        main = entries.get(_hit_headword(hit))
+        for see in _see_entries(hit, main["headword"]) if main else []:
             entries.setdefault(see["headword"], see)
     return sorted(entries.values(), key=lambda e: e["headword"].casefold())
+
+
+def _drop_unreachable(entries: dict[str, dict], passages: list[Passage]) -> None:
+    """The build marks the longest form first (passes/matching.py): an entry whose every use
+    sits inside a longer entry's form ('Butovo' only in 'Butovo firing range') would index
+    nothing. Find the forms as the build will, and drop what nothing reaches."""
+    owner = {form: headword for headword, e in entries.items() for form in e.get("match", [])}
+    if not owner:
+        return
+    alternation = "|".join(re.escape(f) for f in sorted(owner, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w\-])(?:{alternation})(?![\w]|-\w)")
+    reached = {owner[m.group(0)] for p in passages for m in pattern.finditer(p.text) if m.group(0) in owner}
+    for headword in [h for h, e in entries.items() if e.get("match") and h not in reached]:
+        del entries[headword]
 
 
 def _join_variant(entries: dict[str, dict], headword: str, name: Name) -> None:

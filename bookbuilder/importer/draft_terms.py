@@ -39,17 +39,24 @@ def draft_people(hits: list[Hit]) -> list[dict]:
 
 
 def draft_glossary(hits: list[Hit]) -> list[dict]:
+    # the register marks people's names first: a term spelled with one ('assassination of Kirov')
+    # could never be found by the glossary's own pass
+    names = {s for h in hits if h.is_person for s in h.spellings}
     entries = []
     for hit in hits:
         entry = hit.entry
-        if isinstance(entry, BaseTerm):
+        if isinstance(entry, BaseTerm) and not all(_holds_name(s, names) for s in hit.spellings):
             item = {"headword": _usual(entry, hit)}
             if entry.cyrillic:
                 item["cyrillic"] = entry.cyrillic
             item["definition"] = entry.definition or _as_sentence(entry.gloss)
-            item["match"] = sorted(hit.spellings)
+            item["match"] = sorted(s for s in hit.spellings if not _holds_name(s, names))
             entries.append(item)
     return sorted(entries, key=lambda e: e["headword"].casefold())
+
+
+def _holds_name(spelling: str, names: set[str]) -> bool:
+    return any(name in spelling for name in names if name != spelling)
 
 
 def _usual(entry: BaseTerm, hit: Hit) -> str:
