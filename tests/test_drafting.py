@@ -186,3 +186,14 @@ def test_a_title_in_italics_is_one_work():
     names = find_names([Passage("Koestler wrote Darkness at Noon in exile.", 0, "s", ("Darkness at Noon",))])
     assert [(n.kind, n.headword) for n in names if n.kind == WORK] == [(WORK, "Darkness at Noon")]
     assert not {"Darkness", "Noon"} & {n.headword for n in names}
+
+
+def test_a_line_of_fifty_thousand_capitalised_words_is_read_in_one_pass():
+    """The fuzzer's huge lines ("Purge Purge Purge …") once took minutes: each word copied the text
+    before it and each token rescanned the run. What such a line holds is still read right."""
+    from bookbuilder.importer.plain_text import Passage
+    from bookbuilder.importer.text_names import find_names
+
+    text = "Purge " * 50_000 + ". Later Commander Ivan Fedko spoke, and Fedko fell."
+    found = {n.headword for n in find_names([Passage(text, 0, "s")])}
+    assert "Fedko, Ivan" in found and all(len(h.split()) <= 6 for h in found), found

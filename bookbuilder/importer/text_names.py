@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -146,20 +146,26 @@ def _unstop(word: str) -> str:
 
 
 def _starts_sentence(text: str, at: int) -> bool:
-    before = text[:at].rstrip()
-    return not before or before[-1] in SENTENCE_END
+    # looks back over the gap only: copying text[:at] for every word made a long passage quadratic
+    at -= 1
+    while at >= 0 and text[at].isspace():
+        at -= 1
+    return at < 0 or text[at] in SENTENCE_END
 
 
 def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
     """The name a run holds: leading ordinary words, titles and dates cut, possessive dropped."""
     tokens = [w for w, _ in run]
-    while tokens and (tokens[0] in words["function"] or tokens[0] in words["days"] or tokens[0].isdigit()
-                      or (tokens[0] in words["months"] and not _event_follows(tokens, words))
-                      or (run[0][1] and tokens[0] == run[0][0] and tokens[0].lower() in lower_vocabulary)
-                      or tokens[0] in CONNECTORS or tokens[0].endswith(".") and len(tokens[0]) > 3):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in words["function"] or tokens[-1] in words["months"]):
-        tokens = tokens[:-1]
+    start, end = 0, len(tokens)            # indices, not slices: a run can be thousands of words long
+    while start < end and _ordinary_opening(tokens[start:start + 2], start == 0 and run[0][1], words,
+                                            lower_vocabulary):
+        start += 1
+    while start < end and (tokens[end - 1] in CONNECTORS or tokens[end - 1] in words["function"]
+                           or tokens[end - 1] in words["months"]):
+        end -= 1
+    if end - start > 40:
+        return ""                          # no name runs to forty words; the rest only costs time
+    tokens = tokens[start:end]
     tokens = _before_owner(tokens, words)
     tokens = _from_given_name(tokens, words)
     while tokens and tokens[0] in CONNECTORS:          # Commissar for Internal Affairs: not a name
@@ -173,6 +179,17 @@ def _trim(run, words, lower_vocabulary, mid_sentence) -> str:
     return re.sub(r"['’]s$|['’]$", "", phrase).rstrip(".")
 
 
+def _ordinary_opening(pair: list[str], at_sentence_start: bool, words, lower_vocabulary) -> bool:
+    """The first word of a run is no part of a name: a function word, a day, a number, a month
+    (unless an event follows: October Revolution), a sentence-start word the text also writes in
+    lower case, a connector, an abbreviation with a point."""
+    first = pair[0]
+    return (first in words["function"] or first in words["days"] or first.isdigit()
+            or (first in words["months"] and not _event_follows(pair, words))
+            or (at_sentence_start and first.lower() in lower_vocabulary)
+            or first in CONNECTORS or first.endswith(".") and len(first) > 3)
+
+
 def _before_owner(tokens: list[str], words) -> list[str]:
     """'Hetmanate of Pavlo Skoropadsky', 'Russian Army of Pyotr Wrangel': the thing, not its owner."""
     for i, token in enumerate(tokens[1:-1], 1):
@@ -184,7 +201,8 @@ def _before_owner(tokens: list[str], words) -> list[str]:
 def _from_given_name(tokens: list[str], words) -> list[str]:
     """Ranks and titles before a name go: 'Commander Ivan Fedko', 'NKVD Commissar Nikolai Yezhov'."""
     for i, token in enumerate(tokens[1:], 1):
-        if any(INITIAL.fullmatch(t) or _is_given(t, words["given"]) for t in tokens[:i]):
+        prior = tokens[i - 1]
+        if INITIAL.fullmatch(prior) or _is_given(prior, words["given"]):
             break                                             # J. Arch Getty, Joseph E. Davies
         if (_is_given(token, words["given"]) or INITIAL.fullmatch(token)) and 2 <= len(tokens) - i <= 4 \
                 and tokens[i - 1] not in CONNECTORS:
@@ -249,6 +267,7 @@ def _headword(kind: str, phrase: str) -> str:
 def _people_by_surname(names: dict[str, Name], lower_vocabulary: set[str]) -> None:
     """'Maximilien Robespierre' is a person when the text also names 'Robespierre' alone: a
     first name the word list lacks is recognised by the surname's reuse."""
+    keys_by_word = _keys_by_word(names)
     for key, name in list(names.items()):
         tokens = name.headword.split()
         if name.kind == NAME and 2 <= len(tokens) <= 3 and tokens[0][1:].islower() \
@@ -258,14 +277,18 @@ def _people_by_surname(names: dict[str, Name], lower_vocabulary: set[str]) -> No
             first_alone = names.get(name_key(tokens[0]))          # Moscow Bolsheviks: Moscow is a place
             if alone is not None and alone.kind == NAME and tokens[0].lower() not in lower_vocabulary \
                     and first_alone is None and tokens[0] not in name_words()["descriptive"] \
-                    and not ADJECTIVE.search(tokens[-1].rstrip("s")) and not _elsewhere(tokens[0], names, key):
+                    and not ADJECTIVE.search(tokens[-1].rstrip("s")) and not keys_by_word[tokens[0]] - {key}:
                 name.kind, name.headword = PERSON, _headword(PERSON, name.headword)
 
 
-def _elsewhere(word: str, names: dict[str, Name], key: str) -> bool:
-    """A first name belongs to its person; a word in other names too (Nazi Germany, Nazi Party)
-    describes."""
-    return any(word in other.headword.replace("-", " ").split() for k, other in names.items() if k != key)
+def _keys_by_word(names: dict[str, Name]) -> dict[str, set[str]]:
+    """Which names hold each word: a first name belongs to its person; a word in other names too
+    (Nazi Germany, Nazi Party) describes. One pass, so a text of many names stays linear."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    for key, name in names.items():
+        for word in name.headword.replace("-", " ").split():
+            keys[word].add(key)
+    return keys
 
 
 def _merge_surnames(names: dict[str, Name]) -> None:
