@@ -84,6 +84,13 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         **(common_context(book) | parted))
 
 
+def refers_to_pages(division: Division) -> bool:
+    """Whether the division's print HTML names pages of the book (a cross-reference's page words)."""
+    return any(span.get("data-held") != "0" and not span.get("data-bare") and span.get("data-target")
+               for root in [division.body] + [n.content for n in division.notes if n.content is not None]
+               for span in xrefs_of(root))
+
+
 def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
     """The edition's print HTML without the layout's repairs (figures where the manuscript
     puts them, no respaced paragraph): the same before and after a layout, so it keys what
