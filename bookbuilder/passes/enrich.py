@@ -54,6 +54,8 @@ def enrich(book: Book) -> Book:
         division.title_html = _tag_russian_fragment(division.title_html)
         collect_footnotes(division)
     mark_citations(book)                  # before the word passes: they never look inside its links
+    for reference in book.references:     # a Russian title is tagged as Russian
+        reference.html = _tag_russian_fragment(reference.html)
     mark_index_occurrences(book)          # first: its spans never split a longer form of another pass
     book.index_unused = prune_index(book)
     for term in book.terms:               # the notes' words: Russian in them hyphenates as Russian
