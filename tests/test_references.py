@@ -250,3 +250,40 @@ def test_a_book_without_references_still_reads_citations_as_unknown_keys(tmp_pat
     with caplog.at_level(logging.WARNING, logger="bookbuilder"):
         build(book, tmp_path / "out", ("epub",), quiet=True)
     assert any("unknown citation key 'someone2000'" in r.getMessage() for r in caplog.records)
+
+
+# ------------------------------------------------------------------ imported articles
+
+
+def test_import_drafts_csl_entries_for_the_works_an_article_names(tmp_path):
+    from bookbuilder.importer.book_import import import_article
+    from bookbuilder.importer.draft_references import read_entries
+    from conftest import SEED_RICH
+
+    entries = {e["id"]: e for e in read_entries([
+        "Conquest, Robert (1973) [1968]. The Great Terror: Stalin's Purge of the Thirties (Revised ed.). "
+        "London: Macmillan. ISBN 978-0-02-527560-7.",
+        "—— (1990). The Great Terror: A Reassessment. Oxford: Oxford University Press.",
+        "Hoffman, David L., ed. (2003). Stalinism: The Essential Readings. Oxford: Blackwell Publishers.",
+        'Watt, Donald Cameron. "Who plotted against whom?" Journal of Soviet Military Studies 3.1 (1990): 46–65.',
+        "Horvat 2010, p. 11.",
+        "Fort Sable National Historic Site",
+    ])}
+    assert set(entries) == {"conquest1973", "conquest1990", "hoffman2003", "watt1990"}
+    conquest = entries["conquest1973"]
+    assert conquest["author"] == [{"family": "Conquest", "given": "Robert"}] and conquest["edition"] == "Revised"
+    assert (conquest["publisher"], conquest["publisher-place"], conquest["original-date"]) == (
+        "Macmillan", "London", {"date-parts": [[1968]]})
+    assert entries["conquest1990"]["author"] == conquest["author"], "—— repeats the author before"
+    assert entries["hoffman2003"]["editor"] == [{"family": "Hoffman", "given": "David L."}]
+    assert entries["watt1990"]["type"] == "article-journal" and entries["watt1990"]["page"] == "46–65"
+    assert all(e["drafted"] is True for e in entries.values())
+
+    book = tmp_path / "book"
+    import_article(SEED_RICH, book, force=False, infobox_from=None, warn=lambda *_: None)
+    text = (book / "references.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# DRAFTED by `bookbuilder import`")
+    from bookbuilder.core.config import load_config
+    from bookbuilder.source.citations import reference_keys
+    keys = reference_keys(load_config(book))
+    assert {"conquest1973", "snyder2010", "wheatcroft1996"} <= set(keys) and len(keys) >= 20
