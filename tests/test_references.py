@@ -287,3 +287,24 @@ def test_import_drafts_csl_entries_for_the_works_an_article_names(tmp_path):
     from bookbuilder.source.citations import reference_keys
     keys = reference_keys(load_config(book))
     assert {"conquest1973", "snyder2010", "wheatcroft1996"} <= set(keys) and len(keys) >= 20
+
+
+def test_facing_overleaf_and_preceding_page_wording_in_print(tmp_path):
+    """One chapter over three pages (a recto, the verso overleaf, the recto facing it): each
+    reference says where its section is, and the sections stand where it says."""
+    book = make_book(tmp_path, chapters=1, paragraphs=1)
+    filler = lambda n: " ".join(["Lorem ipsum dolor sit amet, consectetur adipiscing elit."] * n)  # noqa: E731
+    (book / "chapters" / "01.md").write_text(
+        f"# Pages\n\n## Start {{#sec-start}}\n\n{filler(8)}\n\nThe middle is @sec-mid.\n\n{filler(20)}\n\n"
+        f"## Mid {{#sec-mid}}\n\n{filler(30)}\n\nBack to @sec-start, and on to @sec-end.\n\n{filler(25)}\n\n"
+        f"## End {{#sec-end}}\n\n{filler(6)}\n", encoding="utf-8")
+    (pdf,) = build(book, tmp_path / "out", ("pdf",), quiet=True)
+    pages = pdf_pages(pdf)
+
+    def page_of(words: str) -> int:
+        return next(i for i, p in enumerate(pages) if words in p)
+
+    start, mid, end = page_of("Start Lorem"), page_of("Mid Lorem"), page_of("End Lorem")
+    assert start % 2 == 0 and mid == start + 1 and end == mid + 1, (start, mid, end)
+    assert page_of("The middle is section “Mid” overleaf.") == start
+    assert page_of("Back to section “Start” on the preceding page, and on to section “End” on the facing page.") == mid
