@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 from bookbuilder.core.pagemap import PageMap
 from bookbuilder.markup.crossrefs import page_words

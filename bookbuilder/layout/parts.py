@@ -181,7 +181,8 @@ def lay_out_book(book: Book, edition: Edition, worker: ChapterWorker | None = No
     todo = [d for d in body if d.id not in cached]
     laid_body = {}
     with worker or ChapterWorker.beside(book, todo, lay_out_chapter) as worker:
-        apart = [i for i in later_chapters(todo) if i not in _referring(book)]
+        referring = _referring(book)
+        apart = [i for i in later_chapters(todo) if i not in referring]
         worker.expect(apart)
         handed = set(apart) if worker.child is not None else set()
         for division in body:

@@ -16,7 +16,6 @@ Cross-references (``@fig-…``, ``@sec-…``) are taken out of the citations by 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 from importlib import resources
@@ -54,18 +53,6 @@ def style_path(config: BookConfig) -> Path:
         return own
     raise ConfigError(f"unknown citation style '{name}'", config.path, config.doc.line("csl") if config.doc else None,
                       hint="one of: " + ", ".join(shipped_styles()) + ", or a .csl file inside the book folder")
-
-
-@functools.lru_cache(maxsize=8)
-def _note_style(path: Path, digest: str) -> bool:
-    head = path.read_text(encoding="utf-8")[:4000]
-    return bool(re.search(r'<style[^>]*\bclass="note"', head))
-
-
-def is_note_style(config: BookConfig) -> bool:
-    """Whether the style makes citations footnotes (Chicago notes-bibliography) rather than in-text."""
-    path = style_path(config)
-    return _note_style(path, _digest(path))
 
 
 def _digest(path: Path | None) -> str:
@@ -137,8 +124,6 @@ def bibliography_html(config: BookConfig, keys: list[str]) -> list[tuple[str, st
         if "csl-entry" in (entry.get("class") or "").split() and (entry.get("id") or "").startswith("ref-"):
             content = entry[0] if len(entry) == 1 and entry[0].tag == "div" and not (entry.text or "").strip() \
                 else entry
-            text = (content.text or "")
             inner = html.tostring(content, encoding="unicode")
-            inner = inner[inner.index(">") + 1:inner.rindex("<")]
-            entries.append((entry.get("id")[4:], inner.strip() or text))
+            entries.append((entry.get("id")[4:], inner[inner.index(">") + 1:inner.rindex("<")].strip()))
     return entries
