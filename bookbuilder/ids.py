@@ -108,3 +108,24 @@ def xmp_instance_id(book_identifier: str, edition: str, modified: str) -> str:
     """The XMP InstanceID: one per edition and build date, so a rebuild of the same text on
     the same date is the same instance."""
     return f"xmp.iid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book_identifier}#{edition}@{modified}')}"
+
+
+REFERENCES = "references"       # the generated References division's id
+
+
+def reference_entry(key: str) -> str:
+    """A work's entry in the References division, by its citation key (any character a key
+    may hold but letters, digits, '_', '.' and '-' made '-': an id must be an NCName)."""
+    return f"{REFERENCES}-ref-{re.sub(r'[^A-Za-z0-9_.-]', '-', key)}"
+
+
+def section_label(element_id: str, division_id: str) -> str:
+    """The author's label of a heading or figure (``sec-purge``, ``fig-plan``): its id without
+    the division's prefix Pandoc gave it."""
+    prefix = f"{division_id}-"
+    return element_id[len(prefix):] if element_id.startswith(prefix) else element_id
+
+
+def crossref(division_id: str, n: int) -> str:
+    """The n-th cross-reference of a division (``@fig-…``): the layout gives its page."""
+    return f"{division_id}-xr-{n}"

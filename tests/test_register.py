@@ -77,7 +77,7 @@ def test_the_real_book_has_a_register_of_names_with_pages_in_the_contents(real_b
     contents = squash(next(p for p in pages if p.startswith("Contents")))
     assert re.search(r"Register of Names[ .]+\d+", contents), contents
     start = next(i for i, p in enumerate(pages) if p.startswith("Register of Names"))
-    end = next(i for i in range(start + 1, len(pages)) if pages[i].startswith("Further reading"))
+    end = next(i for i in range(start + 1, len(pages)) if pages[i].startswith("References"))
     register = squash(" ".join(pages[start:end]))
     # surname first, Cyrillic, ALA-LC romanisation, dates, who, pages
     assert re.search(r"Yezhov, Nikolai Николай Ежов, Nikolaĭ Ezhov \(1895–1940\) Head of the NKVD[^.]*\. [\d, –]+", register)

@@ -19,6 +19,8 @@ CODES = {
     "g-002": ("warning", "a Russian term or name is never found in the text"),
     "g-003": ("warning", "a Russian term is used in the text but has no glossary entry"),
     "i-001": ("warning", "an index entry matches nothing in the chapters"),
+    "c-001": ("warning", "a citation key that is not in the book's references (printed as the key with '?')"),
+    "x-001": ("warning", "a cross-reference (@fig-…, @sec-…) to an id that names nothing (printed as '??')"),
     "l-001": ("warning", "a justified line is stretched (reword, or allow a break in a marked phrase)"),
     "l-002": ("warning", "a page is left underfull while its chapter goes on"),
     "l-003": ("warning", "a Contents or Figures page number is off its line or off the column"),

@@ -43,7 +43,7 @@ def check_book(book_dir: Path, layout: bool = False) -> list[Finding]:
                 + check_list_like_headings(lines) + check_possible_quotations(lines)
                 + check_raw_html(lines) + check_images(book_dir, lines)
                 + check_untagged_cyrillic(lines) + check_variant_spellings(book, lines)
-                + check_term_data(book, lines) + check_drafted(book, lines))
+                + check_term_data(book, lines) + check_drafted(book, lines) + check_references(book))
     if layout:
         findings += check_layout(book, lines)
     return sorted(set(findings), key=lambda f: (str(f.file), f.line, f.code))
@@ -331,6 +331,15 @@ def check_term_data(book: Book, lines: list[SourceLine]) -> list[Finding]:
                                 f"index entry '{entry.headword}' matches nothing in the chapters"
                                 + (f" (see '{entry.see}' is gone)" if entry.see else "")))
     return findings
+
+
+def check_references(book: Book) -> list[Finding]:
+    """Citation keys no reference has (c-001) and cross-references to no known id (x-001): the
+    build prints them as the key with a question mark and as '??'."""
+    return [Finding(u.file, u.line or 1, "c-001", f"citation key '{u.key}' is not in the book's references")
+            for u in book.unknown_citations] + [
+        Finding(u.file, u.line or 1, "x-001", f"cross-reference '@{u.key}' names no figure, chapter or section")
+        for u in book.unknown_crossrefs]
 
 
 def _first_line(pattern, lines: list[SourceLine]) -> SourceLine | None:

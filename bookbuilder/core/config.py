@@ -204,6 +204,9 @@ class BookConfig:
     paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
     transliteration_notes: str = "terms"     # all | terms | none: which Russian entries get a note
     sources: list[Source] = field(default_factory=list)   # every article, the first being source_title's
+    references: Path | None = None           # references.yaml (CSL YAML), .json (CSL JSON) or .bib (BibTeX)
+    csl: str = ""                            # a citation style: a shipped style's name or a .csl file in the book
+    nocite: list[str] = field(default_factory=list)   # keys listed in References though never cited ("*": all)
 
     @property
     def page_size(self) -> str:
@@ -260,6 +263,7 @@ def load_config(book_dir: Path) -> BookConfig:
         notes=_texts(doc, "notes"), doc=doc,
         **_transliteration(doc),
         **_print_options(doc),
+        **_citations(doc, book_dir),
         sources=sources or [Source(data["source_title"], data["source_url"], data["creator"],
                                    data["licence"], data["licence_url"])],
     )
@@ -305,6 +309,25 @@ def _print_options(doc: YamlDoc) -> dict:
         raise doc.error(f"paper thickness '{thickness}' must be inches per page, like 0.0025",
                         "paper", "thickness_in", hint="50–60 lb white book paper is about 0.0025")
     return {"blurb": " ".join(blurb.split()), "paper_thickness_in": float(thickness)}
+REFERENCE_FILES = ("references.yaml", "references.json", "references.bib")
+
+
+def _citations(doc: YamlDoc, book_dir: Path) -> dict:
+    """The book's references (the first of REFERENCE_FILES in its folder), ``csl:`` (a shipped
+    style's name, like ``chicago-notes-bibliography``, or a ``.csl`` file in the book folder)
+    and ``nocite:`` (keys listed though never cited, or ``"*"`` for every entry)."""
+    found = next((book_dir / name for name in REFERENCE_FILES if (book_dir / name).is_file()), None)
+    csl = doc.data.get("csl") or ""
+    if not isinstance(csl, str):
+        raise doc.error("'csl' must be a style's name or a .csl file", "csl")
+    nocite = doc.data.get("nocite") or []
+    if isinstance(nocite, str):
+        nocite = [nocite]
+    if not isinstance(nocite, list) or not all(isinstance(k, str) for k in nocite):
+        raise doc.error("'nocite' must be a list of citation keys (or \"*\" for all)", "nocite")
+    return {"references": found, "csl": csl.strip(), "nocite": [k.lstrip("@") for k in nocite]}
+
+
 NOTE_CHOICES = ("all", "terms", "none")
 
 

@@ -22,6 +22,7 @@ EPUB_TYPES = {
     "transliteration": "preface",
     "figures": "loi",
     "bibliography": "bibliography",
+    "references": "bibliography",
     "glossary": "glossary",
     "index": "index",
     "register": "appendix",
@@ -29,7 +30,7 @@ EPUB_TYPES = {
     "back": "backmatter",
 }
 # ARIA roles (DPUB-ARIA) for the same parts, where one exists.
-ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "glossary": "doc-glossary",
+ARIA_ROLES = {"chapter": "doc-chapter", "bibliography": "doc-bibliography", "references": "doc-bibliography", "glossary": "doc-glossary",
               "index": "doc-index", "transliteration": "doc-preface", "register": "doc-appendix"}
 
 
@@ -134,6 +135,9 @@ class Book:
     transliteration: object = None                   # enrich.TransliterationNote, when there are terms
     selection: object = None                         # editions.Selection the model was read from
     register: list = field(default_factory=list)     # register.RegisterEntry: people named, when not in notes
+    references: list = field(default_factory=list)   # citations.Reference: the works References lists
+    unknown_citations: list = field(default_factory=list)   # citations.Unknown: keys no reference has
+    unknown_crossrefs: list = field(default_factory=list)   # citations.Unknown: ids no target has
 
     @property
     def chapters(self) -> list[Division]:

@@ -11,6 +11,7 @@ apparatus drafted as data files an editor reviews.
 - draft_terms.py      russian-terms.yaml (notes, register) and glossary.yaml from the hits
 - draft_index.py      index.yaml from the hits and the text's names: people inverted, see, sub-entries
 - drafted_files.py    the drafted files written with their review header; merged, never overwritten
+- draft_references.py references.yaml drafted from the reading and reference lists (CSL YAML)
 - apparatus.py        ``draft_apparatus``: the above in order
 
 May import: the loose modules, core and source (the term base).

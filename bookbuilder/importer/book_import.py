@@ -20,6 +20,7 @@ import yaml
 
 from bookbuilder.errors import ArticleImportError
 from bookbuilder.importer import residue
+from bookbuilder.importer.draft_references import draft_references
 from bookbuilder.importer.apparatus import draft_apparatus
 from bookbuilder.importer.article import (MAX_ARTICLE_BYTES, Article, Chapter, Inline, chapter_markdown,
                                           guess_title, key_facts_markdown, parse_article, plan_chapters,
@@ -65,11 +66,29 @@ def import_article(article_paths, book_dir: Path, *, force: bool = False,
     _write_back(book_dir, articles, meta)
     passages = chapter_passages([c for a in articles for c in a.chapters], _all_citations(articles))
     drafted = draft_apparatus(book_dir, passages, warn)
+    works = draft_references(book_dir, _reference_lines(articles), warn)
+    if works:
+        meta["notes"].append(f"{works} works of the reading and reference lists drafted as references.yaml "
+                             "(CSL YAML, marked drafted: review before citing them as [@key]).")
     meta["notes"].append(f"Apparatus drafted from the term base and the text: {drafted.summary()}; "
                          "review russian-terms.yaml, glossary.yaml and index.yaml (their headers say what).")
     with open(book_dir / "book.yaml", "w", encoding="utf-8") as fh:
         yaml.safe_dump(meta, fh, allow_unicode=True, sort_keys=False, width=100)
     return book_dir / "book.yaml"
+
+
+def _reference_lines(articles: list[Imported]) -> list[str]:
+    """The lines of each article's reading list and reference list, where works are named."""
+    lines = []
+    for a in articles:
+        if a.bibliography:
+            stack = [a.bibliography]
+            while stack:
+                section = stack.pop(0)
+                lines += [line for block in section.blocks for line in block.lines]
+                stack += list(section.children)
+        lines += list(a.inline.citations.references.values())
+    return lines
 
 
 def _named(warn, path: Path):

@@ -50,7 +50,7 @@ from bookbuilder.errors import RenderError
 from bookbuilder.layout import engine, join, page_starts, placement, repairs
 from bookbuilder.layout.chapter_worker import ChapterWorker, later_chapters
 from bookbuilder.layout.note_repairs import keep_notes_with_calls, misplaced
-from bookbuilder.markup.print_html import print_html, print_stylesheet, unmoved_print_html
+from bookbuilder.markup.print_html import print_html, print_stylesheet, refers_to_pages, unmoved_print_html
 from bookbuilder.markup.templates import environment
 from bookbuilder.process import memory, turns
 
@@ -174,19 +174,30 @@ def lay_out_book(book: Book, edition: Edition, worker: ChapterWorker | None = No
     if not edition.openers_on_rectos:
         return _lay_out_in_order(book, edition)
     body = [d for d in book.divisions if d.kind == "chapter" or (d.kind == "back" and not d.generated)]
-    cached, looked_up = _found(book, body, edition)
+    # a division holding cross-references prints pages of the book (markup/crossrefs.py): it is
+    # laid out first with the last build's page map, then again with the book's (_numbered)
+    last = repairs.last_page_map(book, edition, PARTS) or PageMap.empty()
+    cached, looked_up = _found(book, body, edition, last)
     todo = [d for d in body if d.id not in cached]
     laid_body = {}
     with worker or ChapterWorker.beside(book, todo, lay_out_chapter) as worker:
-        apart = later_chapters(todo)
+        referring = _referring(book)
+        apart = [i for i in later_chapters(todo) if i not in referring]
         worker.expect(apart)
         handed = set(apart) if worker.child is not None else set()
         for division in body:
             worker.wait_for(division.id)        # it lays the part out into the cache, or gives up
             # a part handed to the worker is keyed by the repairs it found: looked up again
             laid_body[division.id] = cached.get(division.id) or lay_out_chapter(
-                book, division.id, edition, looked_up=None if division.id in handed else looked_up.get(division.id))
+                book, division.id, edition, last,
+                looked_up=None if division.id in handed else looked_up.get(division.id))
         return _numbered(book, edition, laid_body, worker)
+
+
+def _referring(book: Book) -> set[str]:
+    """The divisions whose print HTML holds page numbers of the book: cross-references that
+    print a page ("Figure 7.1 (p. 24)", "on the facing page")."""
+    return {d.id for d in book.divisions if not d.generated and refers_to_pages(d)}
 
 
 def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], worker: ChapterWorker) -> LaidBook:
@@ -194,13 +205,18 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
     page numbers they print are those of the whole book. The longest generated division (the
     index) goes to the worker, laid out from the last page numbers known, while this process
     lays out the others: kept by its print HTML, it is used only if it prints the same."""
+    referring = _referring(book)
     chapters = [laid_body[d.id] for d in book.chapters]
     generated = [d for d in book.back if d.generated]
     front_ids = tuple(d.id for d in book.front)
     # the contents' numbers: the last join's, or at first the chapters' (the back matter's follow)
     guess = repairs.last_page_map(book, edition, PARTS) or _compose(chapters).page_map
     aside = max(generated, key=lambda d: _generated_size(book, d)) if len(generated) > 1 else None
-    for _ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS):
+        if referring:           # their pages' words from the book's page map, as the contents'
+            for division_id in referring:
+                laid_body[division_id] = _lay_out(book, Part(division_id, (division_id,)), guess, edition)
+            chapters = [laid_body[d.id] for d in book.chapters]
         # the contents, apart from the front matter: what a cold build lays out twice is short
         # written once its numbers are the book's: a cold build lays it out again
         opening = _lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition,
@@ -220,7 +236,15 @@ def _numbered(book: Book, edition: Edition, laid_body: dict[str, "LaidPart"], wo
                                   _compose(parts, tail=guess).page_map, edition))
         laid = _compose(parts)
         numbered = [opening, *front] + [p for p in parts if p.part.name in {d.id for d in generated}]
-        if _numbers_hold(book, edition, laid, numbered):
+        referred = [p for p in parts if p.part.name in referring]
+        if _numbers_hold(book, edition, laid, numbered + referred):
+            _write(book, opening)
+            return laid
+        if round_ == MAX_ROUNDS - 1 and _numbers_hold(book, edition, laid, numbered):
+            # a reference's words that move its own target (varioref's loop): kept as laid out
+            log.warning("the page words of cross-references in " + ", ".join(sorted(
+                p.part.name for p in referred if _html(book, p.part, laid.page_map, edition) != p.source))
+                + f" did not settle in {MAX_ROUNDS} layouts: they may be a page out (reword near the reference)")
             _write(book, opening)
             return laid
         guess, aside, opening = laid.page_map, None, None
@@ -236,12 +260,14 @@ def _lay_out_in_order(book: Book, edition: Edition) -> LaidBook:
     guess = repairs.last_page_map(book, edition, PARTS) or PageMap.empty()
     for _ in range(MAX_ROUNDS):
         parts = [_lay_out(book, Part("opening", (), opening=True, first_folio=1, roman=True), guess, edition)]
+        referring = _referring(book)
         for division in book.divisions:
             side = "right" if sum(p.pages for p in parts) % 2 == 0 else "left"
-            page_map = _compose(parts, tail=guess, rectos=False).page_map if division.generated else PageMap.empty()
+            page_map = (_compose(parts, tail=guess, rectos=False).page_map if division.generated
+                        else guess if division.id in referring else PageMap.empty())
             parts.append(_lay_out(book, Part(division.id, (division.id,), side=side), page_map, edition))
         laid = _compose(parts, rectos=False)
-        numbered = [parts[0]] + [p for p, d in zip(parts[1:], book.divisions) if d.generated]
+        numbered = [parts[0]] + [p for p, d in zip(parts[1:], book.divisions) if d.generated or d.id in referring]
         if _numbers_hold(book, edition, laid, numbered):
             return laid
         guess = laid.page_map
@@ -277,12 +303,14 @@ def lay_out_chapter(book: Book, division_id: str, edition: Edition | None = None
     return _lay_out(book, Part(division_id, (division_id,)), page_map or PageMap.empty(), edition, looked_up)
 
 
-def _found(book: Book, divisions: list, edition: Edition) -> tuple[dict[str, LaidPart], dict[str, tuple]]:
+def _found(book: Book, divisions: list, edition: Edition,
+           page_map: PageMap | None = None) -> tuple[dict[str, LaidPart], dict[str, tuple]]:
     """Those of the divisions whose parts the cache holds, and what was looked up of the
     others (``_lookup``), so that laying them out need not make their HTML again."""
     found, looked_up = {}, {}
     for division in divisions:
-        hit, known, moves, source = _lookup(book, Part(division.id, (division.id,)), PageMap.empty(), edition)
+        hit, known, moves, source = _lookup(book, Part(division.id, (division.id,)), page_map or PageMap.empty(),
+                                            edition)
         if hit:
             found[division.id] = hit
         else:

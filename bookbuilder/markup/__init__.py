@@ -7,6 +7,7 @@
 - epub_xhtml.py       the EPUB's content documents
 - page_markers.py     the print pages' page-break markers placed in the XHTML
 - expand.py           what the passes left as data (figures, generated notes) expanded
+- crossrefs.py        cross-references written out: linked, and in print with their page words
 - charts.py           the figures' charts drawn with matplotlib (cached)
 - image_prep.py       the author's images scaled and cleaned for each output (cached)
 - cover_art.py        the EPUB's typographic cover image

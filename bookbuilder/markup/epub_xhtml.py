@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from bookbuilder.core.model import Book, inner_xhtml
 from bookbuilder.core.pagelist import PageList, PageMarker
+from bookbuilder.markup.crossrefs import expand_crossrefs
 from bookbuilder.markup.expand import expand_figures
 from bookbuilder.markup.image_prep import expand_images, image_files
 from bookbuilder.markup.page_markers import insert_markers
@@ -56,7 +57,8 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
     text = words(book.config.language)
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
                uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
-               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links)
+               href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links,
+               note_xhtml=lambda note, division: Markup(note_xhtml(book, note, division, file_of)))
     docs = {}
     if cover_image:
         docs["cover.xhtml"] = env.get_template("epub/cover.xhtml.j2").render(cover_image=cover_image, **ctx)
@@ -102,7 +104,28 @@ def id_files(book: Book) -> dict[str, str]:
     glossary = book.division("glossary")
     for entry in book.glossary:
         file_of[entry.id] = glossary.file_name if glossary else ""
+    references = book.division("references")
+    for entry in book.references:
+        file_of[entry.id] = references.file_name if references else ""
     return file_of
+
+
+def _point_to_file(link, file_of: dict[str, str], here: str) -> None:
+    """A link to an element of another content document made to name that document."""
+    href = link.get("href", "")
+    target = href[1:] if href.startswith("#") else None
+    if target and file_of.get(target, here) != here:
+        link.set("href", f"{file_of[target]}#{target}")
+
+
+def note_xhtml(book: Book, note, division, file_of: dict[str, str]) -> str:
+    """A note's content as XHTML: its cross-references written, its links (a citation's to
+    References) pointed at their files."""
+    content = copy.deepcopy(note.content)
+    expand_crossrefs(content, book, href=lambda target: f"#{target}")
+    for link in content.iter("a"):
+        _point_to_file(link, file_of, division.file_name)
+    return inner_xhtml(content)
 
 
 def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None) -> dict[str, str]:
@@ -114,11 +137,9 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict 
         body = copy.deepcopy(division.body)
         expand_figures(body, book, env, charts)
         expand_images(body, book, env, images)
+        expand_crossrefs(body, book, href=lambda target: f"#{target}")
         for link in body.iter("a"):
-            href = link.get("href", "")
-            target = href[1:] if href.startswith("#") else None
-            if target and file_of.get(target, division.file_name) != division.file_name:
-                link.set("href", f"{file_of[target]}#{target}")
+            _point_to_file(link, file_of, division.file_name)
             classes = (link.get("class") or "").split()
             # epub:type for reading systems, with its DPUB-ARIA role for assistive technology
             if "noteref" in classes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 
 from lxml import etree, html
 from markupsafe import Markup
@@ -21,7 +22,9 @@ from bookbuilder.core.pagemap import PageMap
 from bookbuilder.core.paper import BOOK_MARGINS, PACKET_MARGINS, text_block
 from bookbuilder.fonts import book_fonts
 from bookbuilder.markup.applied_repairs import apply_moves, moved_figure, punctuation_into_marks, respace
+from bookbuilder.markup.crossrefs import expand_crossrefs
 from bookbuilder.markup.expand import chart_files, expand_figures, expand_notes
+from bookbuilder.passes.crossrefs import xrefs_of
 from bookbuilder.markup.image_prep import expand_images, image_files
 from bookbuilder.markup.templates import Link, common_context, environment
 from bookbuilder.passes.notes import note_refs
@@ -65,7 +68,7 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
 
     def body(division):
         return Markup(division_print_html(book, division, edition, too_long, new_page_notes,
-                                          (env, charts, images, text)))
+                                          (env, charts, images, text), page_map))
 
     css = print_stylesheet(book, edition)
     template = "print/packet.html.j2" if edition.variant == "packet" else "print/book.html.j2"
@@ -79,6 +82,13 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
         else text["used_on_pages"],
         **(common_context(book) | parted))
+
+
+def refers_to_pages(division: Division) -> bool:
+    """Whether the division's print HTML names pages of the book (a cross-reference's page words)."""
+    return any(span.get("data-held") != "0" and not span.get("data-bare") and span.get("data-target")
+               for root in [division.body] + [n.content for n in division.notes if n.content is not None]
+               for span in xrefs_of(root))
 
 
 def unmoved_print_html(book: Book, edition: Edition | None = None) -> str:
@@ -119,8 +129,9 @@ def part_stylesheet(book: Book, part) -> str:
 
 def division_print_html(book: Book, division: Division, edition: Edition | None = None,
                         continued: set[str] = frozenset(), new_page_notes: frozenset = frozenset(),
-                        prepared: tuple | None = None) -> str:
-    """One division's body as print HTML: figures and images expanded, notes as footnotes.
+                        prepared: tuple | None = None, page_map: PageMap | None = None) -> str:
+    """One division's body as print HTML: figures and images expanded, cross-references
+    written with the pages of ``page_map`` (none known: "p. ??"), notes as footnotes.
     ``prepared`` is (env, charts, images, words) when the caller has them already."""
     edition = edition or reader_edition(book.config)
     if prepared is None:
@@ -132,6 +143,16 @@ def division_print_html(book: Book, division: Division, edition: Edition | None 
     copied = copy.deepcopy(division.body)
     expand_figures(copied, book, env, charts)
     expand_images(copied, book, env, images)
+    page_map = page_map or PageMap.empty()
+    expand_crossrefs(copied, book, page_map, href=lambda target: f"#{target}")
+    if any(xrefs_of(n.content) for n in division.notes if n.content is not None):
+        notes = []
+        for note in division.notes:
+            content = copy.deepcopy(note.content) if note.content is not None else None
+            if content is not None:
+                expand_crossrefs(content, book, page_map, href=lambda target: f"#{target}")
+            notes.append(dataclasses.replace(note, content=content))
+        division = dataclasses.replace(division, notes=notes)
     return print_body(division, copied, text, continued, new_page_notes)
 
 

@@ -9,6 +9,8 @@
 - index.py           index occurrences marked; capitalised names no entry covers
 - figures.py         figures placed after their paragraph, numbered, with source notes
 - author_images.py   the author's images numbered with the charts; credits
+- citations.py       citations linked to their References entries; unknown keys warned of
+- crossrefs.py       cross-references (@fig-…, @sec-…) resolved to their targets
 
 May import: the loose modules, core, source and passes itself; never markup, layout, epub or press.
 """

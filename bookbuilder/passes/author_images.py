@@ -48,6 +48,7 @@ class Image:
     number: str = ""          # "3.2" for a figure in a chapter; "" inline or outside chapters
     figure: bool = False
     width: tuple[float, str] | None = None    # the author's {width=…}: (50.0, "%"), (3.0, "in")
+    label: str = ""           # the author's id, {#fig-plan}: what a cross-reference names
 
     @property
     def element_id(self) -> str:
@@ -82,6 +83,8 @@ def place_images(book) -> None:
             if holder.tag == "figure" and not holder.get("data-figure"):
                 image.figure = True
                 image.width = _width(img, division.source)
+                if holder.get("id"):
+                    image.label = ids.section_label(holder.get("id"), division.id)
                 placeholder = html.Element("figure", {"data-image": image.id, "id": image.id})
                 caption = holder.find("figcaption")
                 if caption is not None:

@@ -16,6 +16,8 @@ from lxml import html
 from bookbuilder import ids
 from bookbuilder.passes.figures import place_figures
 from bookbuilder.passes.author_images import place_images
+from bookbuilder.passes.citations import mark_citations
+from bookbuilder.passes.crossrefs import resolve_crossrefs, whole_book_targets
 from bookbuilder.passes.glossary import mark_glossary_uses
 from bookbuilder.passes.index import mark_index_occurrences, prune_index
 from bookbuilder.core.model import Book, Division, Heading
@@ -51,6 +53,9 @@ def enrich(book: Book) -> Book:
         tag_russian(division.body)
         division.title_html = _tag_russian_fragment(division.title_html)
         collect_footnotes(division)
+    mark_citations(book)                  # before the word passes: they never look inside its links
+    for reference in book.references:     # a Russian title is tagged as Russian
+        reference.html = _tag_russian_fragment(reference.html)
     mark_index_occurrences(book)          # first: its spans never split a longer form of another pass
     book.index_unused = prune_index(book)
     for term in book.terms:               # the notes' words: Russian in them hyphenates as Russian
@@ -73,6 +78,7 @@ def enrich(book: Book) -> Book:
         collect_headings(division)
         if division.kind == "chapter":
             number_paragraphs(division)
+    resolve_crossrefs(book, lambda: whole_book_targets(book.config.root))
     add_generated_divisions(book)
     return book
 
@@ -122,6 +128,10 @@ def add_generated_divisions(book: Book) -> None:
         # after the glossary: the reader's two look-up lists side by side, before the reading list
         at = len(book.front) + len(book.chapters) + (1 if book.glossary else 0)
         book.divisions.insert(at, _generated("register", "back", titles["register"], book.register[0].term.file))
+    if book.references:
+        # where a reading list stands: after the glossary and register, before the index
+        at = len(book.front) + len(book.chapters) + (1 if book.glossary else 0) + (1 if book.register else 0)
+        book.divisions.insert(at, _generated("references", "back", titles["references"], book.config.references))
     if book.index:
         # last of all: the index's own length can then move no other page
         book.divisions.append(_generated("index", "back", titles["index"], book.index[0].file))

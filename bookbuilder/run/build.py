@@ -32,7 +32,8 @@ def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = Fals
     stamps = Stamps(book_dir, out_dir)          # outputs made from the same inputs are left alone
     packets = {PACKET + e.slug: e for e in declared_packets(config)} if "packets" in formats else {}
     for unit, edition in packets.items():       # a packet is stale only when its own chapters change
-        stamps.part(unit, [d.file for d in config.divisions if not edition.selection.includes(d)])
+        stamps.part(unit, [d.file for d in config.divisions if not edition.selection.includes(d)],
+                    [d.file for d in config.divisions if edition.selection.includes(d)])
     units = [u for f in formats for u in (list(packets) if f == "packets" else [f])]
     todo = stamps.stale(units)
     book_formats = [f for f in BOOK_FORMATS if f in todo]

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from bookbuilder import cache
 
 PACKAGE = Path(__file__).resolve().parent.parent      # the whole bookbuilder package
 FONT_PACKAGES = ("fontpkg_eb_garamond", "fontpkg_noto_serif")
+CROSS_REFERENCE = re.compile(r"@[FfSs](?:ig|ec)-\w")        # Quarto's syntax (passes/crossrefs.py)
 
 
 class Outputs(list):
@@ -93,8 +95,12 @@ class Stamps:
                 todo.append(fmt)
         return todo
 
-    def part(self, fmt: str, leave_out) -> None:
-        """``fmt`` is made from the book but the files ``leave_out``: their edits leave it fresh."""
+    def part(self, fmt: str, leave_out, held=()) -> None:
+        """``fmt`` is made from the book but the files ``leave_out``: their edits leave it fresh,
+        unless the ``held`` files cross-refer (``@fig-…``, ``@sec-…``): a packet names the number
+        of a figure or section in a chapter it does not hold."""
+        if any(CROSS_REFERENCE.search(Path(f).read_text(encoding="utf-8", errors="replace")) for f in held):
+            leave_out = ()
         self.digests[fmt] = inputs_digest(self.book_dir, frozenset(Path(f).resolve() for f in leave_out))
 
     def up_to_date(self, fmt: str) -> list[Path]:

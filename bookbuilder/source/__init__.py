@@ -8,6 +8,7 @@
 - figure_data.py  figures/*.yaml, and a chart's numbers as a data table
 - index_data.py   index.yaml
 - image_refs.py   the images a chapter names, checked (placeholders for the rest)
+- citations.py    the references file and citation style for Pandoc's citeproc; References' entries
 - term_base.py    the term base shipped as package data (termbase/*.yaml): terms and people
 
 May import: the loose modules, core and source itself.

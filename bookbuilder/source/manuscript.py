@@ -17,6 +17,7 @@ from bookbuilder.core.config import load_config
 from bookbuilder.core.editions import WHOLE_BOOK, Selection
 from bookbuilder.errors import ManuscriptError
 from bookbuilder.core.model import Book, Division, inner_html
+from bookbuilder.source import citations
 from bookbuilder.source.figure_data import load_figures
 from bookbuilder.source.image_refs import police_images
 from bookbuilder.words import words
@@ -42,7 +43,8 @@ def read_book(book_dir: Path, selection: Selection = WHOLE_BOOK) -> Book:
         check_source(entry.file)
     # Pandoc runs as a process of its own: two at a time use both cores on a first read
     with ThreadPoolExecutor(max_workers=PANDOC_RUNS) as pool:
-        converted = list(pool.map(lambda e: markdown_to_html(e.file, e.id), entries))
+        cite = (citations.pandoc_args(config), citations.inputs_digest(config))
+        converted = list(pool.map(lambda e: markdown_to_html(e.file, e.id, *cite), entries))
     divisions = []
     for entry, body in zip(entries, converted):
         divisions.append(read_division(entry.file, entry.id, entry.kind, entry.role, numbers.get(entry.id), body))
@@ -95,16 +97,17 @@ def _convert_snippets(texts: list[str]) -> list[str]:
     return result
 
 
-def markdown_to_html(path: Path, id_prefix: str) -> str:
+def markdown_to_html(path: Path, id_prefix: str, extra_args: tuple[str, ...] = (), inputs: str = "") -> str:
     """Pandoc's HTML of one manuscript file, remembered by the file's content (a rebuild
-    after an edit runs Pandoc on the edited file alone)."""
+    after an edit runs Pandoc on the edited file alone); ``extra_args``: the cross-reference
+    filter and citeproc (source/citations.py), ``inputs`` the digest of what they read."""
     data = path.read_bytes()
-    remembered = cache.path("pandoc", f"{cache.key(hashlib.sha256(data).hexdigest(), id_prefix, PANDOC_FROM, PANDOC_ARGS, length=24)}.html")
+    remembered = cache.path("pandoc", f"{cache.key(hashlib.sha256(data).hexdigest(), id_prefix, PANDOC_FROM, PANDOC_ARGS, inputs, length=24)}.html")
     if remembered.exists():
         return remembered.read_text(encoding="utf-8")
     try:
         converted = pypandoc.convert_text(data.decode("utf-8"), "html5", format=PANDOC_FROM,
-                                          extra_args=[f"--id-prefix={id_prefix}-", *PANDOC_ARGS])
+                                          extra_args=[f"--id-prefix={id_prefix}-", *PANDOC_ARGS, *extra_args])
     except RuntimeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise ManuscriptError(f"pandoc could not read this file: {str(exc).strip().splitlines()[-1]}",
