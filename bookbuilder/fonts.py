@@ -89,3 +89,54 @@ def _font_digest(path: Path, size: int, mtime_ns: int) -> str:
     are asked for by every layout's style sheet (hashing the variable fonts each time cost
     about 0.1 s a packet)."""
     return cache.file_digest(path)
+
+
+WEB_FONT_VERSION = "1"          # bump when the subsetting rule changes
+
+
+def web_font(face: FontFace, text: str) -> Path:
+    """``face`` as WOFF2 for the web edition, cut down to the characters of ``text`` (and
+    printable ASCII, so a search term or a reader's note typed in the page still shows in
+    the book's face); cached by the font file and the set of characters."""
+    chars = sorted(set(text) | {chr(c) for c in range(0x20, 0x7f)} | set("‘’“”–—…¶·"))
+    unicodes = [ord(c) for c in chars if not 0xd800 <= ord(c) <= 0xdfff]
+    status = face.path.stat()
+    digest = cache.key(_font_digest(face.path, status.st_size, status.st_mtime_ns), unicodes,
+                       WEB_FONT_VERSION, length=16)
+    target = cache.path("fonts", f"{face.path.stem.split('[')[0]}-{face.weight.split()[0]}-{digest}.woff2")
+    if not target.exists():
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]          # ligatures, small capitals, old-style figures
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        font = TTFont(face.path)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=unicodes)
+        subsetter.subset(font)
+        with cache.atomic_path(target) as tmp:
+            font.flavor = "woff2"
+            font.save(tmp)
+    return target
+
+
+def web_fonts(text: str) -> list[tuple[FontFace, Path]]:
+    """The faces the web edition serves, each a WOFF2 subset for ``text``: the EB Garamond
+    weights, and Noto Serif only for the characters EB Garamond lacks (none: no Noto Serif)."""
+    faces = book_fonts()
+    body = [f for f in faces if f.family == FAMILIES[0][0]]
+    covered = _cmap(body[0].path)
+    missing = "".join(sorted(c for c in set(text) if ord(c) > 0x20 and ord(c) not in covered))
+    chosen = [(f, web_font(f, text)) for f in body]
+    if missing:
+        chosen += [(f, web_font(f, missing)) for f in faces if f.family != FAMILIES[0][0]]
+    return chosen
+
+
+@functools.lru_cache(maxsize=None)
+def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+    return frozenset(TTFont(path, lazy=True).getBestCmap())

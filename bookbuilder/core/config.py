@@ -106,6 +106,7 @@ class BookConfig:
     blurb: str = ""                          # back cover text (else the lead's first sentences)
     paper_thickness_in: float = 0.0025       # inches per page: the cover's spine width
     transliteration_notes: str = "terms"     # all | terms | none: which Russian entries get a note
+    base_url: str = ""                       # where the web edition is published ("https://…/"): canonical URLs
 
     @property
     def page_size(self) -> str:
@@ -149,9 +150,21 @@ def load_config(book_dir: Path) -> BookConfig:
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
         notes=[str(n) for n in data.get("notes", []) or []], doc=doc,
+        base_url=_base_url(doc),
         **_transliteration(doc),
         **_print_options(doc),
     )
+
+
+def _base_url(doc: YamlDoc) -> str:
+    """``base_url: https://example.org/great-purge/``: where the web edition will be published
+    (its pages' canonical URLs and the sitemap's); always ends with a slash."""
+    url = doc.data.get("base_url") or ""
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        if url:
+            raise doc.error(f"base_url '{url}' must be an http(s) address like https://example.org/book/", "base_url")
+        return ""
+    return url if url.endswith("/") else url + "/"
 
 
 def _print_options(doc: YamlDoc) -> dict:

@@ -105,8 +105,10 @@ def id_files(book: Book) -> dict[str, str]:
     return file_of
 
 
-def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None) -> dict[str, str]:
-    """Each division's body as XHTML, with links to other divisions pointed at their files."""
+def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None,
+                serialise=inner_xhtml) -> dict[str, str]:
+    """Each division's body as XHTML (or, with ``serialise=inner_html``, as HTML for the web
+    edition), with links to other divisions pointed at their files."""
     bodies = {}
     env = environment()
     images = image_files(book, "epub") if images is None else images
@@ -127,5 +129,5 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict 
             elif "glossterm" in classes:
                 link.set("data-epub-type", "glossref")
                 link.set("role", "doc-glossref")
-        bodies[division.id] = inner_xhtml(body)     # data-epub-type becomes epub:type later
+        bodies[division.id] = serialise(body)     # data-epub-type becomes epub:type later
     return bodies
