@@ -180,22 +180,24 @@ def _opening_description(book: Book) -> str:
                  f"encyclopedia article “{meta.source_title}” by {meta.creator} ({meta.licence}).")
 
 
-def search_forms(book: Book, division: Division) -> list[str]:
-    """The Russian words of a division in Cyrillic and in the romanisations a reader may type
-    (the book's scheme and others), for the search index: the names and terms it uses."""
-    cyrillic = []
+def search_forms(book: Book, division: Division) -> list[tuple[str, list[str]]]:
+    """The Russian names and terms a division uses, each (its English form, [Cyrillic, and the
+    romanisations a reader may type: the book's scheme and others]), for the search index."""
+    found: dict[str, str] = {}
     for note in division.notes:
         if note.data and note.data.get("term") is not None:
-            cyrillic.append(note.data["term"].cyrillic)
-    for entry in list(book.register) + list(book.glossary):
+            found.setdefault(note.data["term"].cyrillic, note.data["term"].english)
+    for entry in book.register:
         if any(u.division_id == division.id for u in entry.uses):
-            cyrillic.append(entry.term.cyrillic if hasattr(entry, "term") else entry.cyrillic)
-    forms: list[str] = []
-    for word in dict.fromkeys(w for w in cyrillic if w):
-        for form in [word, book.scheme.romanise(word)] + [_scheme(s).romanise(word) for s in SEARCH_SCHEMES]:
-            if form not in forms:
-                forms.append(form)
-    return forms
+            found.setdefault(entry.term.cyrillic, entry.term.english)
+    for entry in book.glossary:
+        if entry.cyrillic and any(u.division_id == division.id for u in entry.uses):
+            found.setdefault(entry.cyrillic, entry.headword)
+    result = []
+    for word, english in found.items():
+        forms = list(dict.fromkeys([word, book.scheme.romanise(word)] + [_scheme(s).romanise(word) for s in SEARCH_SCHEMES]))
+        result.append((english, forms))
+    return result
 
 
 def _scheme(name: str) -> Scheme:

@@ -22,7 +22,7 @@
 
   // a link to each numbered paragraph, and its citation in the packets' form ("ch. 3, ¶ 12")
   const chapter = document.body.dataset.chapter;
-  for (const p of $$("article p[data-para][id]")) {
+  for (const p of $$("article [data-para][id]")) {
     const n = p.dataset.para;
     const cite = chapter ? `ch. ${chapter}, ¶ ${n}` : `${document.body.dataset.citeTitle}, ¶ ${n}`;
     const button = document.createElement("button");
@@ -37,7 +37,10 @@
       try { await navigator.clipboard.writeText(`${url} (${cite})`); say(`Link copied: ${cite}`); }
       catch { say(`Link to ${cite}: ${url}`); }
     });
-    p.prepend(button);
+    // a list holds only its items: the button goes into the first
+    const holder = /^(UL|OL)$/.test(p.tagName) && p.firstElementChild ? p.firstElementChild : p;
+    if (/^(DL|TABLE)$/.test(p.tagName)) continue;
+    holder.prepend(button);
   }
 
   // footnotes: side notes where there is room, else a pop-up; Escape or Close goes back
