@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html
 
-from conftest import CHECKERS, ROOT, epub_documents
+from conftest import CHECKERS, ROOT, epub_documents, require
 from test_small_books import make_book
 
 from bookbuilder.run.build import BOOK_FORMATS, build
@@ -153,6 +153,7 @@ def test_search_finds_cyrillic_and_romanised_forms_of_a_chapters_names(real_web)
 
 @pytest.fixture(scope="module")
 def browsed(real_web, checkers, tmp_path_factory) -> dict:
+    require("checkers/node_modules/axe-core", (checkers.modules / "axe-core" / "package.json").exists())
     shots = tmp_path_factory.mktemp("web-shots")
     result = checkers.run(str(CHECKERS / "check_web.mjs"), str(real_web), str(shots), checkers.chromium,
                           timeout=240, WEB_CHAPTER="wider-purge.html", WEB_INDEX="book-index.html",
