@@ -64,11 +64,15 @@ async function newPage(width, scheme = "light") {
   const page = await context.newPage();
   page.on("pageerror", (e) => result.errors.push(String(e)));
   page.on("console", (m) => { if (m.type() === "error") result.console.push(m.text()); });
-  page.on("requestfailed", (r) => result.failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  // a request cancelled by leaving the page (ERR_ABORTED) did not fail
+  page.on("requestfailed", (r) => { if (r.failure()?.errorText !== "net::ERR_ABORTED") result.failed.push(`${r.url()} ${r.failure()?.errorText}`); });
   page.on("response", (r) => { if (r.status() >= 400) result.failed.push(`${r.url()} ${r.status()}`); });
   return page;
 }
-const open = async (page, path) => { await page.goto(`${origin}/${path}`, { waitUntil: "networkidle" }); };
+const open = async (page, path) => {
+  await page.goto(`${origin}/${path}`, { waitUntil: "load" });
+  await page.evaluate(() => document.fonts.ready.then(() => true));
+};
 const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 async function axe(page) {
   await page.addScriptTag({ content: axeSource });
@@ -90,13 +94,13 @@ try {
   result.axe = { opening: await axe(desk) };
   await desk.screenshot({ path: join(outDir, "opening-1280.png") });
   await desk.click(".start-reading");
-  await desk.waitForLoadState("networkidle");
+  await desk.waitForLoadState("load");
   result.firstPage = desk.url().replace(origin + "/", "");
   await desk.click(".pager-next");
-  await desk.waitForLoadState("networkidle");
+  await desk.waitForLoadState("load");
   result.afterNext = desk.url().replace(origin + "/", "");
   await desk.click(".pager-prev");
-  await desk.waitForLoadState("networkidle");
+  await desk.waitForLoadState("load");
   result.afterPrev = desk.url().replace(origin + "/", "");
   await open(desk, chapter);
   result.chapter = { title: await desk.title(), h1: await desk.textContent("h1"),

@@ -28,7 +28,7 @@ from test_small_books import make_book
 from bookbuilder.run.build import BOOK_FORMATS, build
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")          # session: xdist may interleave modules on a worker
 def real_web(real_book) -> Path:
     (site,) = build(real_book.book_dir, real_book.out, ("web",), quiet=True)
     return site
@@ -151,7 +151,7 @@ def test_search_finds_cyrillic_and_romanised_forms_of_a_chapters_names(real_web)
 
 # ------------------------------------------------------------------ in a real browser
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browsed(real_web, checkers, tmp_path_factory) -> dict:
     require("checkers/node_modules/axe-core", (checkers.modules / "axe-core" / "package.json").exists())
     shots = tmp_path_factory.mktemp("web-shots")
