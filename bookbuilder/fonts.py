@@ -91,15 +91,19 @@ def _font_digest(path: Path, size: int, mtime_ns: int) -> str:
     return cache.file_digest(path)
 
 
-WEB_FONT_VERSION = "1"          # bump when the subsetting rule changes
+WEB_FONT_VERSION = "2"          # bump when the subsetting rule changes
+# what every web font keeps, whatever the text: Latin with its extensions and combining marks,
+# Cyrillic, punctuation and the pilcrow; a book's text rarely needs more, so the subset (and its
+# cache entry, and a reader's browser cache) is the same from build to build and book to book
+WEB_RANGES = ((0x20, 0x24F), (0x2B0, 0x36F), (0x400, 0x4FF), (0x1E00, 0x1EFF), (0x2000, 0x206F),
+              (0x20A0, 0x20BF), (0x2100, 0x215F), (0x2190, 0x21FF))
 
 
-def web_font(face: FontFace, text: str) -> Path:
-    """``face`` as WOFF2 for the web edition, cut down to the characters of ``text`` (and
-    printable ASCII, so a search term or a reader's note typed in the page still shows in
-    the book's face); cached by the font file and the set of characters."""
-    chars = sorted(set(text) | {chr(c) for c in range(0x20, 0x7f)} | set("‘’“”–—…¶·"))
-    unicodes = [ord(c) for c in chars if not 0xd800 <= ord(c) <= 0xdfff]
+def web_font(face: FontFace, text: str, ranges=WEB_RANGES) -> Path:
+    """``face`` as WOFF2 for the web edition, cut down to ``ranges`` and the characters of
+    ``text`` outside them; cached by the font file and the set of characters."""
+    wanted = {c for low, high in ranges for c in range(low, high + 1)} | {ord(c) for c in text}
+    unicodes = sorted(c for c in wanted if c >= 0x20 and not 0xd800 <= c <= 0xdfff)
     status = face.path.stat()
     digest = cache.key(_font_digest(face.path, status.st_size, status.st_mtime_ns), unicodes,
                        WEB_FONT_VERSION, length=16)
@@ -132,7 +136,7 @@ def web_fonts(text: str) -> list[tuple[FontFace, Path]]:
     missing = "".join(sorted(c for c in set(text) if ord(c) > 0x20 and ord(c) not in covered))
     chosen = [(f, web_font(f, text)) for f in body]
     if missing:
-        chosen += [(f, web_font(f, missing)) for f in faces if f.family != FAMILIES[0][0]]
+        chosen += [(f, web_font(f, missing, ranges=((0x20, 0x7E),))) for f in faces if f.family != FAMILIES[0][0]]
     return chosen
 
 

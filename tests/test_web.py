@@ -151,25 +151,24 @@ def test_search_finds_cyrillic_and_romanised_forms_of_a_chapters_names(real_web)
 
 # ------------------------------------------------------------------ in a real browser
 
-@pytest.fixture(scope="session")
-def browsed(real_web, checkers, tmp_path_factory) -> dict:
+def _browse(real_web, checkers, shots: Path) -> dict:
     require("checkers/node_modules/axe-core", (checkers.modules / "axe-core" / "package.json").exists())
-    shots = tmp_path_factory.mktemp("web-shots")
     result = checkers.run(str(CHECKERS / "check_web.mjs"), str(real_web), str(shots), checkers.chromium,
                           timeout=240, WEB_CHAPTER="wider-purge.html", WEB_INDEX="book-index.html",
                           WEB_NAME="Yezhov", WEB_CYRILLIC="Ежов")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    data["shots"] = shots
     assert data["errors"] == [], data["errors"]
     return data
 
 
-def test_nothing_fails_nothing_leaves_the_site(browsed):
+def test_the_site_in_a_browser(real_web, checkers, tmp_path):
+    """One run of checkers/check_web.mjs, its findings checked in turn (one test: the browser
+    run is the cost, and pytest-xdist may send separate tests to both workers)."""
+    browsed = _browse(real_web, checkers, tmp_path)
+    # nothing fails, nothing leaves the site
     assert browsed["failed"] == [] and browsed["console"] == [] and browsed["outside"] == []
-
-
-def test_navigation(browsed):
+    # navigation: start reading, next, previous, the contents sidebar, the skip link, headings in order
     assert browsed["firstPage"] == "figures.html"
     assert browsed["afterNext"] == "key-facts.html" and browsed["afterPrev"] == "figures.html"
     chapter = browsed["chapter"]
@@ -177,42 +176,30 @@ def test_navigation(browsed):
     assert chapter["skipLink"] == "#main"
     assert chapter["headings"][0] == 1 and all(b - a <= 1 for a, b in zip(chapter["headings"], chapter["headings"][1:]))
     assert browsed["menu"] == {"expanded": "true", "visible": True, "closed": True}
-
-
-def test_search_finds_a_name_and_a_cyrillic_word_by_keyboard(browsed):
+    # search by keyboard finds a name and a Cyrillic word
     assert "/wider-purge.html" in browsed["search"]["Yezhov"]
     assert browsed["search"]["Ежов"] and "/register.html" in browsed["search"]["Ежов"]
     assert browsed["search"]["tabbedTo"].endswith(".html")
-
-
-def test_a_footnote_opens_and_closes_by_keyboard(browsed):
+    # a footnote opened and closed by keyboard at 390 px; beside its call at 1280 px
     note = browsed["footnote"]
     assert note["open"] and note["focusInPopup"] and note["text"]
     assert note["closed"] and note["focusBack"]
-    side = browsed["sidenote"]                       # at 1280 px: beside its call
-    assert browsed["chapter"]["sidenotes"] and abs(side["noteTop"] - side["refTop"]) < 40
-
-
-def test_glossary_paragraph_links_and_page_markers(browsed):
+    side = browsed["sidenote"]
+    assert chapter["sidenotes"] and abs(side["noteTop"] - side["refTop"]) < 40
+    # a glossary definition on focus, the ¶ link and its citation, print page markers
     assert browsed["glossTip"] and ":" in browsed["glossTip"]
     link = browsed["paraLink"]
     assert link["clipboard"].endswith(f"#{link['id']} (ch. 7, ¶ 2)") and "ch. 7, ¶ 2" in link["status"]
-    assert browsed["chapter"]["pageMarkers"] and all(m.startswith("p.") for m in browsed["chapter"]["pageMarkers"])
-
-
-def test_axe_finds_no_serious_or_critical_violation(browsed):
+    assert chapter["pageMarkers"] and all(m.startswith("p.") for m in chapter["pageMarkers"])
+    # axe-core: no serious or critical WCAG 2.1 A/AA violation
     for page in ("opening", "chapter", "index", "search", "chapterDark"):
         assert browsed["axe"][page]["serious"] == [], (page, browsed["axe"][page])
-
-
-def test_nothing_scrolls_sideways_at_390_px(browsed):
+    # nothing scrolls sideways at 390 px
     assert all(v <= 0 for v in browsed["sideways"].values()), browsed["sideways"]
-
-
-def test_screenshots_were_taken(browsed):
+    # the screenshots, left in the test's folder
     for name in ("opening-1280", "chapter-1280", "chapter-1280-dark", "chapter-390", "footnote-390",
                  "opening-390-dark", "search-1280"):
-        png = browsed["shots"] / f"{name}.png"
+        png = tmp_path / f"{name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000, name
 
 
