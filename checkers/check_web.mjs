@@ -8,7 +8,8 @@
 // opened and closed by keyboard at phone width, axe-core's serious and critical WCAG 2.1 A/AA
 // violations on the opening page, a chapter and the index, sideways scrolling at 390 px, and
 // the screenshots taken (OUT_DIR/*.png) at 390 and 1280 px, light and dark.
-// Env: WEB_CHAPTER (a chapter page), WEB_INDEX (the index page), WEB_NAME, WEB_CYRILLIC (search words).
+// Env: WEB_CHAPTER (a chapter page), WEB_INDEX (the index page), WEB_NAME, WEB_CYRILLIC, WEB_ROMANISED
+// (search words: a name, the name in Cyrillic, the name in a romanisation the text does not use).
 import { createServer } from "node:http";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, dirname, extname, normalize } from "node:path";
@@ -42,6 +43,7 @@ const chapter = process.env.WEB_CHAPTER || "moscow-trials.html";
 const indexPage = process.env.WEB_INDEX || "book-index.html";
 const nameWord = process.env.WEB_NAME || "Yezhov";
 const cyrillicWord = process.env.WEB_CYRILLIC || "Ежов";
+const romanisedWord = process.env.WEB_ROMANISED || "Ežov";
 
 const browser = await chromium.launch({
   executablePath, headless: true,
@@ -147,7 +149,7 @@ try {
 
   // search by keyboard: a name, then a Cyrillic word
   result.search = {};
-  for (const word of [nameWord, cyrillicWord]) {
+  for (const word of [nameWord, cyrillicWord, romanisedWord]) {
     await open(desk, "index.html");
     await desk.focus("#site-search");
     await desk.keyboard.type(word);

@@ -176,8 +176,8 @@ def _description(book: Book, division: Division) -> str:
 
 def _opening_description(book: Book) -> str:
     meta = book.config
-    return _clip(f"{meta.title}{': ' + meta.subtitle if meta.subtitle else ''}. A book adapted from the "
-                 f"encyclopedia article “{meta.source_title}” by {meta.creator} ({meta.licence}).")
+    return _clip(f"{meta.title}{': ' + meta.subtitle if meta.subtitle else ''}. Adapted from "
+                 f"“{meta.source_title}” by {meta.creator}.")
 
 
 def search_forms(book: Book, division: Division) -> list[tuple[str, list[str]]]:
