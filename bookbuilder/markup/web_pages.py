@@ -10,6 +10,7 @@ pages, figures and images expanded), written as HTML; the print edition's page-b
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -200,14 +201,9 @@ def search_forms(book: Book, division: Division) -> list[tuple[str, list[str]]]:
     return result
 
 
+@functools.lru_cache(maxsize=None)
 def _scheme(name: str) -> Scheme:
-    scheme = _SCHEMES.get(name)
-    if scheme is None:
-        scheme = _SCHEMES[name] = Scheme(name)
-    return scheme
-
-
-_SCHEMES: dict[str, Scheme] = {}
+    return Scheme(name)
 
 
 def site_assets(fonts: list[tuple[object, str]]) -> dict[str, str]:
