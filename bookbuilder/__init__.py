@@ -11,7 +11,7 @@ says what it holds and what it may import; tests/test_house.py holds them to it)
     press     the print shop's PDF/X-4 edition and cover; packet impositions
     epub      ebooklib: the EPUB, with the print pages the build hands it
     check     the manuscript linter and the layout's quality
-    run       the build, its freshness stamps, packets, watch
+    run       the build, its freshness stamps, packets, watch, the web site and preview
 
 and beside them: core (the shared vocabulary: config, editions, model, page map, page
 list, paper), process (forking, gc freeze, locks: tricks that stand

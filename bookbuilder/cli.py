@@ -1,10 +1,10 @@
 """Command line: thin subcommands that call the pipeline and turn BookErrors into exit codes.
 
     bookbuilder [build]            everything: reader's PDF, print edition, EPUB, declared packets
-    bookbuilder pdf | print | epub | packets
+    bookbuilder pdf | print | epub | web | packets
     bookbuilder packet --chapters 2-3 --title "HIST 210, week 6" [--impose booklet]
     bookbuilder import ARTICLE... --book DIR     bookbuilder check     bookbuilder clean
-    bookbuilder watch
+    bookbuilder watch          bookbuilder preview [--port N]
 
 ``python build.py`` is the same program. Common options (--book, --out, --cache-dir,
 --debug, --quiet) may come before or after the subcommand.
@@ -55,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     command("pdf", "the reader's PDF only")
     command("print", "the print edition: PDF/X-4 with bleed, and its cover")
     command("epub", "the EPUB only")
+    command("web", "the web edition only: OUT/<slug>-web/, with its search index")
     command("packets", "the course packets declared in book.yaml")
     packet = command("packet", "one course packet of chosen chapters, into OUT/packets/")
     packet.add_argument("--chapters", required=True, help="chapter numbers, ranges or ids, e.g. '2-4, 7'")
@@ -75,7 +76,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--layout", action="store_true",
                        help="also lay the book out and report stretched lines and underfull pages")
     command("index-candidates", "print capitalised names no index entry covers, as YAML stubs")
-    command("watch", "rebuild on every save (EPUB and reader's PDF first, then the rest); Ctrl-C stops")
+    command("watch", "rebuild on every save (the reader's PDF first, then the rest); Ctrl-C stops")
+    preview = command("preview", "serve the web edition on 127.0.0.1, rebuild on save and reload the page; "
+                                 "the PDFs and EPUB follow")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     command("clean", "empty the cache")
     return top
 
@@ -168,6 +172,11 @@ def cmd_watch(args) -> int:
     return watch(args.book, args.out, say=lambda line: err.print(line, markup=False))
 
 
+def cmd_preview(args) -> int:
+    from bookbuilder.run.preview import preview
+    return preview(args.book, args.out, args.port, say=lambda line: err.print(line, markup=False))
+
+
 def _wrote(outputs) -> int:
     unchanged = getattr(outputs, "unchanged", set())
     for path in outputs:
@@ -176,7 +185,8 @@ def _wrote(outputs) -> int:
 
 
 COMMANDS = {"import": cmd_import, "check": cmd_check, "index-candidates": cmd_index_candidates,
-            "packet": cmd_packet, "clean": cmd_clean, "watch": cmd_watch}
+            "packet": cmd_packet, "clean": cmd_clean, "watch": cmd_watch,
+            "preview": cmd_preview}
 
 
 if __name__ == "__main__":

@@ -28,8 +28,18 @@ CASES = yaml.safe_load((BAD / "cases.yaml").read_text(encoding="utf-8"))
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-            if not p.name.startswith(".")}
+    """Each output's digest; an output folder (the web edition) by every file in it."""
+    return {p.name: _digest(p) for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+
+def _digest(path: Path) -> str:
+    if path.is_dir():
+        h = hashlib.sha256()
+        for f in sorted(path.rglob("*")):
+            if f.is_file():
+                h.update(f.relative_to(path).as_posix().encode() + b"\0" + f.read_bytes())
+        return h.hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -207,6 +207,7 @@ class BookConfig:
     references: Path | None = None           # references.yaml (CSL YAML), .json (CSL JSON) or .bib (BibTeX)
     csl: str = ""                            # a citation style: a shipped style's name or a .csl file in the book
     nocite: list[str] = field(default_factory=list)   # keys listed in References though never cited ("*": all)
+    base_url: str = ""                       # where the web edition is published ("https://…/"): canonical URLs
 
     @property
     def page_size(self) -> str:
@@ -261,6 +262,7 @@ def load_config(book_dir: Path) -> BookConfig:
         edition_date=edition, publisher=data.get("publisher", ""), trim=trim,
         divisions=_divisions(doc, book_dir),
         notes=_texts(doc, "notes"), doc=doc,
+        base_url=_base_url(doc),
         **_transliteration(doc),
         **_print_options(doc),
         **_citations(doc, book_dir),
@@ -294,6 +296,15 @@ def _texts(doc: YamlDoc, key: str) -> list[str]:
     if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) for v in values):
         raise doc.error(f"'{key}' must be a list of lines of text", key)
     return [str(v) for v in values]
+def _base_url(doc: YamlDoc) -> str:
+    """``base_url: https://example.org/great-purge/``: where the web edition will be published
+    (its pages' canonical URLs and the sitemap's); always ends with a slash."""
+    url = doc.data.get("base_url") or ""
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        if url:
+            raise doc.error(f"base_url '{url}' must be an http(s) address like https://example.org/book/", "base_url")
+        return ""
+    return url if url.endswith("/") else url + "/"
 
 
 def _print_options(doc: YamlDoc) -> dict:

@@ -6,6 +6,8 @@
                       paragraphs respaced or sent to a new page, punctuation into marks)
 - epub_xhtml.py       the EPUB's content documents
 - page_markers.py     the print pages' page-break markers placed in the XHTML
+- web_pages.py        the web edition's pages (HTML): opening page, a page per division, search
+                      page, sitemap, style sheets and scripts (templates/web/)
 - expand.py           what the passes left as data (figures, generated notes) expanded
 - crossrefs.py        cross-references written out: linked, and in print with their page words
 - charts.py           the figures' charts drawn with matplotlib (cached)

@@ -118,18 +118,20 @@ def _point_to_file(link, file_of: dict[str, str], here: str) -> None:
         link.set("href", f"{file_of[target]}#{target}")
 
 
-def note_xhtml(book: Book, note, division, file_of: dict[str, str]) -> str:
-    """A note's content as XHTML: its cross-references written, its links (a citation's to
-    References) pointed at their files."""
+def note_xhtml(book: Book, note, division, file_of: dict[str, str], serialise=inner_xhtml) -> str:
+    """A note's content as XHTML (or HTML for the web edition): its cross-references written, its
+    links (a citation's to References) pointed at their files."""
     content = copy.deepcopy(note.content)
     expand_crossrefs(content, book, href=lambda target: f"#{target}")
     for link in content.iter("a"):
         _point_to_file(link, file_of, division.file_name)
-    return inner_xhtml(content)
+    return serialise(content)
 
 
-def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None) -> dict[str, str]:
-    """Each division's body as XHTML, with links to other divisions pointed at their files."""
+def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None,
+                serialise=inner_xhtml) -> dict[str, str]:
+    """Each division's body as XHTML (or, with ``serialise=inner_html``, as HTML for the web
+    edition), with links to other divisions pointed at their files."""
     bodies = {}
     env = environment()
     images = image_files(book, "epub") if images is None else images
@@ -148,5 +150,5 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict 
             elif "glossterm" in classes:
                 link.set("data-epub-type", "glossref")
                 link.set("role", "doc-glossref")
-        bodies[division.id] = inner_xhtml(body)     # data-epub-type becomes epub:type later
+        bodies[division.id] = serialise(body)     # data-epub-type becomes epub:type later
     return bodies

@@ -18,9 +18,9 @@ from bookbuilder.core.editions import Edition, print_edition, reader_edition
 from bookbuilder.run.freshness import Stamps
 from bookbuilder.run.packet_workers import PacketWorkers
 
-# what `python build.py` makes: the reader's PDF, the print edition (PDF and cover), the EPUB
-# and the packets book.yaml declares
-BOOK_FORMATS = ("pdf", "print", "epub")
+# what `python build.py` makes: the reader's PDF, the print edition (PDF and cover), the EPUB,
+# the web edition and the packets book.yaml declares
+BOOK_FORMATS = ("pdf", "print", "epub", "web")
 ALL_FORMATS = BOOK_FORMATS + ("packets",)
 PACKET = "packet:"                  # stamp of one packet: "packet:<id>"
 
@@ -104,9 +104,14 @@ def write_format(book, fmt: str, out_dir: Path, reader_pdf: Path | None = None, 
                 reader_pdf = write_book_pdf(book, Path(scratch) / "reader.pdf", reader_edition(book.config), worker)
             printed = write_print_pdf(book, out_dir / f"{edition.slug}.pdf", reader_pdf)
         return [printed, write_cover(book, out_dir / f"{book.config.slug}-cover.pdf", printed)]
-    from bookbuilder.epub.container import write_epub
     from bookbuilder.run.epub_pages import epub_pages
     edition = reader_edition(book.config)
+    if fmt == "web":                 # the web edition: a folder of pages, with the EPUB's page list
+        from bookbuilder.run.web_site import site_dir, write_site
+        target = site_dir(out_dir, book)
+        write_site(book, target, epub_pages(book, edition))
+        return [target]
+    from bookbuilder.epub.container import write_epub
     return [write_epub(book, out_dir / f"{book.config.slug}.epub", edition, epub_pages(book, edition))]
 
 

@@ -7,6 +7,7 @@ from that edition's parts as its PDF is laid out (WeasyPrint imported only then)
 
 from __future__ import annotations
 
+from bookbuilder import cache
 from bookbuilder.core import pagelist
 from bookbuilder.core.editions import Edition
 from bookbuilder.core.model import Book
@@ -23,3 +24,11 @@ def epub_pages(book: Book, edition: Edition) -> PageList:
         return PageList(source, tuple(lay_out_book(book, edition).markers))
 
     return pagelist.page_list(book, source, unmoved_print_html(book, edition), lay_out)
+
+
+def cached_pages(book: Book, edition: Edition) -> PageList | None:
+    """The page list of the edition's PDF if the cache holds it for this text, else None
+    (nothing is laid out: the preview shows the last markers it had until the PDF follows)."""
+    source = pagelist.edition_name(book, edition)
+    cached = cache.read_json(pagelist.cache_file(book, source, unmoved_print_html(book, edition)))
+    return PageList.from_json(cached) if cached else None

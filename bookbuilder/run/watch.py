@@ -2,8 +2,8 @@
 
 The folder is watched with watchfiles (inotify through Rust's notify, with debouncing
 and a filter for editor backups and hidden files: nothing to write by hand). Each save
-rebuilds what an editor looks at first, the EPUB and the reader's PDF, then the other
-outputs; outputs whose inputs did not change are skipped (freshness.py). A manuscript
+rebuilds what an editor looks at first, the reader's PDF, then the other outputs (the print
+edition, the EPUB, the web edition, the packets); outputs whose inputs did not change are skipped (freshness.py). A manuscript
 error prints its one line and the watcher waits for the next save.
 """
 
@@ -18,7 +18,7 @@ import watchfiles
 from bookbuilder.run.build import ALL_FORMATS, build
 from bookbuilder.errors import BookError
 
-FIRST = ("epub", "pdf")         # the e-book and the reader's PDF, before anything else
+FIRST = ("pdf",)               # the reader's PDF, before anything else
 READY_MS = 200                  # the first empty yield: the watcher is set up
 
 
