@@ -35,7 +35,7 @@ def packet(tmp_path_factory) -> Packet:
     out = tmp_path_factory.mktemp("packet")
     edition = ad_hoc_packet(load_config(ROOT / "book"), "2-3", "HIST 210, week 6", course="HIST 210",
                             term="Spring 2027", impose=("booklet",))
-    pdf, booklet, epub = build_packet(ROOT / "book", edition, out)
+    pdf, booklet, epub, _site = build_packet(ROOT / "book", edition, out)
     with pdfplumber.open(pdf) as doc:
         pages = [p.extract_text(x_tolerance=1.5) or "" for p in doc.pages]
     return Packet(pdf, booklet, epub, pages, enrich(read_book(ROOT / "book", edition.selection)),

@@ -69,6 +69,36 @@ def test_an_imported_articles_web_edition_holds_together(second_book):
     assert (site / "pagefind" / "pagefind.js").is_file()
 
 
+def test_a_packets_web_edition_links_each_chapter_to_the_whole_books(tmp_path):
+    """The default build of a book that declares a packet: the packet's site beside its PDF
+    holds its chapters, opens with its cover sheet, offers its own PDF and EPUB, and links each
+    chapter to the same chapter in the whole book's site (relative; at base_url when given)."""
+    from test_packets import _packet_book
+
+    book, out = _packet_book(tmp_path), tmp_path / "out"
+    build(book, out, quiet=True)
+    site, whole = out / "packets" / "pair-web", out / "small-book-web"
+    assert not _broken_links(site)
+    pages = _pages(site)
+    assert {"index.html", "ch-01.html", "ch-02.html"} <= set(pages) and "ch-03.html" not in pages
+    opening = pages["index.html"]
+    assert opening.findtext(".//h1") == "A Pair of Chapters"
+    downloads = {a.get("href") for a in opening.iter("a") if a.get("download") is not None}
+    assert {"downloads/pair.pdf", "downloads/pair.epub"} <= downloads
+    for name in ("ch-01.html", "ch-02.html"):
+        (link,) = pages[name].xpath("//p[@class='in-book']/a")
+        assert (site / link.get("href")).resolve() == (whole / name).resolve()
+        assert (whole / name).is_file()
+
+    config = book / "book.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "base_url: https://example.org/small/\n",
+                      encoding="utf-8")
+    build(book, out, ("packets",), quiet=True)
+    chapter = _pages(site)["ch-02.html"]
+    assert chapter.xpath("//p[@class='in-book']/a/@href") == ["https://example.org/small/ch-02.html"]
+    assert not chapter.xpath("//link[@rel='canonical']")          # the book's address is not the packet's
+
+
 def _broken_links(real_web: Path) -> list[str]:
     """Every link, image, fragment and ARIA reference of the site that leads nowhere."""
     pages = _pages(real_web)

@@ -18,6 +18,7 @@ from importlib import resources
 from lxml import html
 from markupsafe import Markup
 
+from bookbuilder.core.editions import PacketInfo
 from bookbuilder.core.model import Book, Division, inner_html
 from bookbuilder.core.pagelist import PageList
 from bookbuilder.core.romanisation import Scheme
@@ -48,6 +49,14 @@ class PageInfo:
     next: Link | None = None
 
 
+@dataclass
+class PacketSite:
+    """A course packet's web edition: the packet's cover-sheet words, and where the whole book's
+    web edition is (``book_site``: its base URL, or a path relative to the packet's pages)."""
+    packet: PacketInfo
+    book_site: str
+
+
 def web_file(division: Division) -> str:
     """A division's page: its stable id (``moscow-trials.html``); the back-of-book index, whose
     id is taken by the opening page, is ``book-index.html``."""
@@ -61,13 +70,14 @@ def page_ids(book: Book) -> dict[str, str]:
 
 
 def web_pages(book: Book, charts: dict, images: dict, pages: PageList | None, downloads: dict[str, str],
-              cover: tuple[str, tuple[int, int]]) -> dict[str, str]:
+              cover: tuple[str, tuple[int, int]], packet_site: PacketSite | None = None) -> dict[str, str]:
     """File name -> HTML of every page of the site, and its sitemap.
 
     ``charts`` and ``images`` as the EPUB has them (their names are the site's file names),
     ``pages`` the print edition's page list (None: no page markers), ``downloads`` the links to
     the PDF and EPUB (``{"pdf": href, "epub": href}``), ``cover`` the cover image's file name and
-    size in pixels."""
+    size in pixels. ``packet_site``: the site is a course packet's, its chapters linked to the
+    whole book's pages."""
     env = environment()
     file_of = page_ids(book)
     bodies = epub_bodies(book, file_of, charts, images, serialise=inner_html)
@@ -99,14 +109,20 @@ def web_pages(book: Book, charts: dict, images: dict, pages: PageList | None, do
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}",
                note_html=lambda note, division: Markup(note_xhtml(book, note, division, file_of, inner_html)),
                web_file=web_file, downloads=downloads, cover=cover[0], cover_size=cover[1], preload=[],
-               index_page=web_file(book.division("index")) if book.division("index") else OPENING)
+               index_page=web_file(book.division("index")) if book.division("index") else OPENING,
+               packet=packet_site.packet if packet_site else None,
+               in_book=(lambda d: packet_site.book_site + web_file(d)) if packet_site else None,
+               book_site=packet_site.book_site if packet_site else "",
+               canonical_base="" if packet_site else book.config.base_url,   # the book's, not the packet's
+               site_title=packet_site.packet.title if packet_site else book.config.title)
     order = [(OPENING, book.config.title)] + [(web_file(d), _label(d)) for d in book.divisions]
     neighbours = {name: (Link(order[i - 1][1], order[i - 1][0]) if i else None,
                          Link(order[i + 1][1], order[i + 1][0]) if i + 1 < len(order) else None)
                   for i, (name, _) in enumerate(order)}
     meta = book.config
     docs = {}
-    opening = PageInfo(OPENING, "opening", "opening", meta.title, _opening_description(book), meta.title,
+    opening = PageInfo(OPENING, "opening", "opening", ctx["site_title"], _opening_description(book, packet_site),
+                       ctx["site_title"],
                        *([None] + list(neighbours[OPENING])))
     docs[OPENING] = env.get_template("web/opening.html.j2").render(page=opening, **ctx)
     search = PageInfo(SEARCH, "search", "search", "Search", f"Search {meta.title}.", meta.title)
@@ -176,10 +192,15 @@ def _description(book: Book, division: Division) -> str:
     return _clip(f"{division.title} of {book.config.title}" + (f": {book.config.subtitle}." if book.config.subtitle else "."))
 
 
-def _opening_description(book: Book) -> str:
+def _opening_description(book: Book, packet_site: PacketSite | None) -> str:
     meta = book.config
-    return _clip(f"{meta.title}{': ' + meta.subtitle if meta.subtitle else ''}. Adapted from "
-                 f"“{meta.source_title}” by {meta.creator}.")
+    if packet_site:
+        chapters = ", ".join(str(d.number) for d in book.chapters)
+        return _clip(f"{packet_site.packet.title}: chapters {chapters} of {meta.title}"
+                     f"{', for ' + packet_site.packet.course if packet_site.packet.course else ''}.")
+    creators = sorted({s.creator for s in meta.sources}) or [meta.creator]
+    return _clip(f"{meta.title}{': ' + meta.subtitle if meta.subtitle else ''}. Adapted {meta.based_on} "
+                 f"by {', '.join(creators)}.")
 
 
 def search_forms(book: Book, division: Division) -> list[tuple[str, list[str]]]:
@@ -216,7 +237,8 @@ def site_assets(fonts: list[tuple[object, str]]) -> dict[str, str]:
     return files
 
 
-def sitemap(book: Book, files: list[str]) -> str:
-    """sitemap.xml: every page, absolute when ``base_url`` is set in book.yaml."""
+def sitemap(book: Book, files: list[str], base_url: str | None = None) -> str:
+    """sitemap.xml: every page, absolute when ``base_url`` is set in book.yaml (a packet's site
+    passes "": where it is published is not known)."""
     return environment().get_template("web/sitemap.xml.j2").render(
-        files=files, base=book.config.base_url, lastmod=build_date(book).strftime("%Y-%m-%d"))
+        files=files, base=book.config.base_url if base_url is None else base_url, lastmod=build_date(book).strftime("%Y-%m-%d"))

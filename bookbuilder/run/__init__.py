@@ -2,7 +2,7 @@
 
 - build.py           ``build``: the model read once, every output an edition asks for
 - epub_pages.py      the page list handed to the EPUB (from the cache, or from the layout)
-- packets.py         a course packet's PDF, impositions and EPUB
+- packets.py         a course packet's PDF, impositions, EPUB and web edition
 - packet_workers.py  packets built in forked children beside the book
 - freshness.py       stamps: an output made from the same inputs is left alone
 - watch.py           `watch`: rebuild on every save (the reader's PDF first)

@@ -20,6 +20,7 @@ from bookbuilder import cache, ids
 from bookbuilder.core.model import Book
 from bookbuilder.core.pagelist import PageList
 from bookbuilder.errors import RenderError
+from bookbuilder.markup.web_pages import PacketSite
 
 COVER_WIDTH = 480          # pixels: the cover on the opening page (twice its CSS width)
 COVER_VERSION = "1"
@@ -31,11 +32,12 @@ def site_dir(out_dir: Path, book: Book) -> Path:
 
 
 def write_site(book: Book, target: Path, pages: PageList | None, in_place: bool = False,
-               search: bool = True) -> list[str]:
+               search: bool = True, packet_site: PacketSite | None = None, stem: str = "") -> list[str]:
     """Write the web edition of ``book`` into the folder ``target``; returns the files written
     (all of them, or in place only those that changed). ``pages``: the print edition's page list
     (None: no page markers). ``search``: build the search index (the preview builds it after
-    the reload)."""
+    the reload). ``packet_site``: a course packet's site, whose downloads are the packet's PDF
+    and EPUB (``stem``: their file names' stem, beside ``target``)."""
     from bookbuilder.fonts import web_fonts
     from bookbuilder.markup.expand import chart_files, expand_notes
     from bookbuilder.markup.image_prep import image_files
@@ -51,21 +53,23 @@ def write_site(book: Book, target: Path, pages: PageList | None, in_place: bool 
     cover, size = _cover(book)
     binaries["images/cover.png"] = cover
     downloads = {}
-    for kind, name in (("pdf", f"{book.config.slug}.pdf"), ("epub", f"{book.config.slug}.epub")):
+    stem = stem or book.config.slug
+    for kind, name in (("pdf", f"{stem}.pdf"), ("epub", f"{stem}.epub")):
         made = target.parent / name
         if made.exists():
             binaries[f"downloads/{name}"] = made
             downloads[kind] = f"downloads/{name}"
         else:                                   # not built (yet): where the build puts it
             downloads[kind] = f"../{name}"
-    texts = web_pages(book, charts, images, pages, downloads, ("images/cover.png", size))
+    texts = web_pages(book, charts, images, pages, downloads, ("images/cover.png", size), packet_site)
     fonts = []
     for face, path in web_fonts(_all_text(texts)):
         name = f"fonts/{ids.slug(face.family)}-{face.weight.replace(' ', '-')}-{face.style}.woff2"
         binaries[name] = path
         fonts.append((face, name))
     texts |= site_assets(fonts)
-    texts["sitemap.xml"] = sitemap(book, sorted(n for n in texts if n.endswith(".html") and n != "search.html"))
+    texts["sitemap.xml"] = sitemap(book, sorted(n for n in texts if n.endswith(".html") and n != "search.html"),
+                                   "" if packet_site else None)
     if in_place and target.is_dir():
         changed = _update(target, texts, binaries)
         if search and changed:
