@@ -10,6 +10,8 @@ print edition share one model; a packet has its own.
 
 from __future__ import annotations
 
+import uuid
+
 from dataclasses import dataclass, field
 
 from bookbuilder.core.config import BookConfig
@@ -90,5 +92,14 @@ def print_edition(config: BookConfig) -> Edition:
 
 
 def packet_edition(config: BookConfig, packet: PacketInfo, chapter_ids: tuple[str, ...]) -> Edition:
-    return Edition(PACKET, packet.id, f"{config.identifier}#packet-{packet.id}", PAPER_SIZES[packet.paper],
+    return Edition(PACKET, packet.id, packet_identifier(config.identifier, packet.id), PAPER_SIZES[packet.paper],
                    Selection(chapter_ids, front=False, back=False), packet)
+
+
+def packet_identifier(book_identifier: str, packet_id: str) -> str:
+    """A packet's own identifier, the same from build to build. A book's urn:uuid gives a
+    packet a UUID of its own (name-based, from the book's): "urn:uuid:…#packet-x" is no UUID,
+    and EPUBCheck warns (OPF-085)."""
+    if book_identifier.lower().startswith("urn:uuid:"):
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{book_identifier}#packet-{packet_id}')}"
+    return f"{book_identifier}#packet-{packet_id}"
