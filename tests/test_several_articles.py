@@ -41,7 +41,7 @@ def test_two_articles_make_one_book_with_every_output(tmp_path):
     assert {"Dzerzhinsky, Felix", "Robespierre, Maximilien"} <= index
 
     out = tmp_path / "out"
-    pdf, print_pdf, cover, epub = build(book, out, ("pdf", "print", "epub"), quiet=True)
+    pdf, print_pdf, cover, epub, site = build(book, out, ("pdf", "print", "epub", "web"), quiet=True)
     imprint = pdf_text(pdf, range(6))
     for url in ("https://en.wikipedia.org/wiki/Cheka", "https://en.wikipedia.org/wiki/French_Revolution"):
         assert url in imprint.replace(" ", ""), imprint
@@ -52,6 +52,9 @@ def test_two_articles_make_one_book_with_every_output(tmp_path):
     with zipfile.ZipFile(epub) as z:
         opf = z.read(next(n for n in z.namelist() if n.endswith(".opf"))).decode()
     assert len(re.findall(r"<dc:source>", opf)) == 2 and "French_Revolution" in opf
+    page = (site / "search.html").read_text(encoding="utf-8")            # every web page's footer
+    footer = page[page.index("<footer"):]
+    assert "wiki/Cheka" in footer and "wiki/French_Revolution" in footer, footer
 
     # a packet takes chapters from both articles
     last = len(meta["chapters"])
