@@ -92,22 +92,19 @@ def _font_digest(path: Path, size: int, mtime_ns: int) -> str:
 
 
 WEB_FONT_VERSION = "3"          # bump when the subsetting rule changes
-# what every web font keeps, whatever the text: Latin with its extensions and combining marks,
-# Cyrillic, punctuation and the pilcrow; a book's text rarely needs more, so the subset (and its
-# cache entry, and a reader's browser cache) is the same from build to build and book to book
-WEB_RANGES = ((0x20, 0x24F), (0x2B0, 0x36F), (0x400, 0x4FF), (0x1E00, 0x1EFF), (0x2000, 0x206F),
+# what every web font keeps, whatever the text: Latin with its extensions, IPA (a transliteration
+# note's pronunciations) and combining marks, Cyrillic, punctuation and the pilcrow; a book's text
+# rarely needs more, so the subset (and its cache entry, and a reader's browser cache) is the
+# same from build to build and book to book, and can be made before the text is known
+WEB_RANGES = ((0x20, 0x36F), (0x400, 0x4FF), (0x1E00, 0x1EFF), (0x2000, 0x206F),
               (0x20A0, 0x20BF), (0x2100, 0x215F), (0x2190, 0x21FF))
 
 
 def web_font(face: FontFace, text: str, ranges=WEB_RANGES) -> Path:
     """``face`` as WOFF2 for the web edition, cut down to ``ranges`` and the characters of
     ``text`` outside them; cached by the font file and the set of characters."""
-    wanted = {c for low, high in ranges for c in range(low, high + 1)} | {ord(c) for c in text}
-    unicodes = sorted(c for c in wanted if c >= 0x20 and not 0xd800 <= c <= 0xdfff)
-    status = face.path.stat()
-    digest = cache.key(_font_digest(face.path, status.st_size, status.st_mtime_ns), unicodes,
-                       WEB_FONT_VERSION, length=16)
-    target = cache.path("fonts", f"{face.path.stem.split('[')[0]}-{face.weight.split()[0]}-{digest}.woff2")
+    unicodes = _web_unicodes(text, ranges)
+    target = _web_font_target(face, unicodes)
     if not target.exists():
         import io
 
@@ -129,11 +126,39 @@ def web_font(face: FontFace, text: str, ranges=WEB_RANGES) -> Path:
     return target
 
 
+def _web_unicodes(text: str, ranges) -> list[int]:
+    wanted = {c for low, high in ranges for c in range(low, high + 1)} | {ord(c) for c in text}
+    return sorted(c for c in wanted if c >= 0x20 and not 0xd800 <= c <= 0xdfff)
+
+
+def _web_font_target(face: FontFace, unicodes: list[int]) -> Path:
+    status = face.path.stat()
+    digest = cache.key(_font_digest(face.path, status.st_size, status.st_mtime_ns), unicodes,
+                       WEB_FONT_VERSION, length=16)
+    return cache.path("fonts", f"{face.path.stem.split('[')[0]}-{face.weight.split()[0]}-{digest}.woff2")
+
+
+def web_body_faces() -> list[FontFace]:
+    """The faces every web edition serves (the EB Garamond weights)."""
+    return [f for f in book_fonts() if f.family == FAMILIES[0][0]]
+
+
+def web_fonts_ready() -> bool:
+    """Whether the web subsets of the body faces (text inside WEB_RANGES) are in the cache."""
+    return all(_web_font_target(f, _web_unicodes("", WEB_RANGES)).exists() for f in web_body_faces())
+
+
+def make_web_fonts() -> None:
+    """The web subsets of the body faces, made ahead of the text (run/fonts_ahead.py)."""
+    for face in web_body_faces():
+        web_font(face, "")
+
+
 def web_fonts(text: str) -> list[tuple[FontFace, Path]]:
     """The faces the web edition serves, each a WOFF2 subset for ``text``: the EB Garamond
     weights, and Noto Serif only for the characters EB Garamond lacks (none: no Noto Serif)."""
     faces = book_fonts()
-    body = [f for f in faces if f.family == FAMILIES[0][0]]
+    body = web_body_faces()
     covered = _cmap(body[0].path)
     missing = "".join(sorted(c for c in set(text) if ord(c) > 0x20 and ord(c) not in covered))
     chosen = [(f, web_font(f, text)) for f in body]

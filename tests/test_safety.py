@@ -260,3 +260,35 @@ def test_the_fetcher_rule(tmp_path):
                 "https://example.org/x.css", "ftp://example.org/x", "file://otherhost/etc/passwd",
                 (book / ".." / "outside.png").as_uri(), "data:," + "A" * DATA_URL_LIMIT):
         assert refusal(url, roots), url
+
+
+def test_a_failed_build_ends_the_child_making_web_fonts_and_leaves_no_half_font(tmp_path, monkeypatch):
+    """run/fonts_ahead.py: the child making the web fonts beside a cold build is ended when the
+    build fails, and what it leaves in the cache is whole fonts or nothing (atomic writes)."""
+    from bookbuilder import cache
+    from bookbuilder.process import forking
+    from bookbuilder.run.fonts_ahead import fonts_ahead
+
+    if not forking.can_fork():
+        pytest.skip("no forked children on this platform")
+    monkeypatch.setattr(cache, "_override", tmp_path.resolve())
+    started = []
+    monkeypatch.setattr(forking.Child, "__init__", _recording(forking.Child.__init__, started))
+    with pytest.raises(ValueError):
+        with fonts_ahead(True):
+            time.sleep(0.3)                       # the child is at work on the first face
+            raise ValueError("a manuscript error")
+    (child,) = started
+    assert child.returncode is not None           # ended and reaped, not left running
+    left = [p.name for p in (tmp_path / "fonts").glob("*")] if (tmp_path / "fonts").exists() else []
+    assert not [name for name in left if ".tmp" in name], left      # no half-written font
+    for font in (tmp_path / "fonts").glob("*.woff2"):
+        from fontTools.ttLib import TTFont
+        assert TTFont(font).flavor == "woff2"
+
+
+def _recording(init, started):
+    def record(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        started.append(self)
+    return record

@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bookbuilder.core.config import load_config
 from bookbuilder.core.editions import Edition, print_edition, reader_edition
+from bookbuilder.run.fonts_ahead import fonts_ahead
 from bookbuilder.run.freshness import Stamps
 from bookbuilder.run.packet_workers import PacketWorkers
 
@@ -42,7 +43,8 @@ def build(book_dir: Path, out_dir: Path, formats=ALL_FORMATS, quiet: bool = Fals
     with _progress(quiet) as progress:
         task = progress.add_task("read manuscript", total=1 + len(book_formats) + len(stale_packets))
         book = _read(book_dir) if book_formats else None     # the children are forked with it
-        with PacketWorkers(stale_packets, book_dir, out_dir / "packets", busy=book is not None) as workers:
+        with fonts_ahead("web" in book_formats or bool(stale_packets)), \
+                PacketWorkers(stale_packets, book_dir, out_dir / "packets", busy=book is not None) as workers:
             if book is not None:
                 write_book(book, book_formats, out_dir, stamps, written,
                            lambda fmt: progress.update(task, advance=1, description=f"write {fmt}"))

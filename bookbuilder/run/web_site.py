@@ -21,6 +21,8 @@ from bookbuilder.core.model import Book
 from bookbuilder.core.pagelist import PageList
 from bookbuilder.errors import RenderError
 from bookbuilder.markup.web_pages import PacketSite
+from bookbuilder.process.turns import turn
+from bookbuilder.run.fonts_ahead import fonts_turn
 
 COVER_WIDTH = 480          # pixels: the cover on the opening page (twice its CSS width)
 COVER_VERSION = "1"
@@ -63,7 +65,9 @@ def write_site(book: Book, target: Path, pages: PageList | None, in_place: bool 
             downloads[kind] = f"../{name}"
     texts = web_pages(book, charts, images, pages, downloads, ("images/cover.png", size), packet_site)
     fonts = []
-    for face, path in web_fonts(_all_text(texts)):
+    with turn(fonts_turn()):              # made by fonts_ahead's child, or here, once
+        made_fonts = web_fonts(_all_text(texts))
+    for face, path in made_fonts:
         name = f"fonts/{ids.slug(face.family)}-{face.weight.replace(' ', '-')}-{face.style}.woff2"
         binaries[name] = path
         fonts.append((face, name))
