@@ -1,5 +1,5 @@
 // Search with Pagefind: its index is built with the site; results are links, one per page,
-// with the passage found. Usable by keyboard alone: type, Enter, Tab through the results.
+// with up to three passages found, each linked to its section. Usable by keyboard alone: type, Enter, Tab through the results.
 const base = new URL("..", import.meta.url);
 const pagefind = await import(new URL("pagefind/pagefind.js", base).href);
 await pagefind.options({ baseUrl: base.pathname });
@@ -9,6 +9,15 @@ const input = document.getElementById("search-input");
 const list = document.getElementById("search-results");
 const summary = document.getElementById("search-summary");
 const form = document.querySelector(".search-page-form");
+
+const SECTIONS = 3;          // passages shown per page found, each linked to its section
+
+function excerptOf(found) {
+  const excerpt = document.createElement("p");
+  excerpt.className = "excerpt";
+  excerpt.innerHTML = found.excerpt;                    // Pagefind's excerpt: text with <mark>
+  return excerpt;
+}
 
 let latest = 0;
 async function run(query) {
@@ -22,13 +31,26 @@ async function run(query) {
   list.replaceChildren(...results.map((r) => {
     const li = document.createElement("li");
     const link = document.createElement("a");
-    const sub = (r.sub_results || []).find((s) => s.url !== r.url);
     link.href = r.url;
     link.textContent = r.meta.title;
-    const excerpt = document.createElement("p");
-    excerpt.className = "excerpt";
-    excerpt.innerHTML = (sub || r).excerpt;               // Pagefind's excerpt: text with <mark>
-    li.append(link, excerpt);
+    li.append(link);
+    // the passages found, by section (Pagefind's sub-results: one per heading with an id)
+    const subs = (r.sub_results || []).filter((s) => s.url !== r.url).slice(0, SECTIONS);
+    if (subs.length > 1) {
+      const passages = document.createElement("ul");
+      passages.className = "passages";
+      passages.append(...subs.map((s) => {
+        const item = document.createElement("li");
+        const to = document.createElement("a");
+        to.href = s.url;
+        to.textContent = s.title === r.meta.title ? "At the start" : s.title;
+        item.append(to, excerptOf(s));
+        return item;
+      }));
+      li.append(passages);
+    } else {
+      li.append(excerptOf(subs[0] || r));
+    }
     return li;
   }));
   summary.textContent = results.length
