@@ -132,7 +132,7 @@ try {
     const refBox = await firstRef.boundingBox();
     const noteId = (await firstRef.getAttribute("href")).split("#")[1];
     const noteBox = await desk.locator(`[id="${noteId}"]`).boundingBox();
-    result.sidenote = { refTop: refBox.y, noteTop: noteBox.y, noteLeft: noteBox.x, textRight: (await desk.locator("article > p").first().boundingBox()).x + 100 };
+    result.sidenote = { refTop: refBox.y, noteTop: noteBox.y, noteLeft: noteBox.x, textRight: (await desk.locator("article > p:not([hidden])").first().boundingBox()).x + 100 };
     await desk.screenshot({ path: join(outDir, "sidenotes-1280.png") });
   }
   // the ¶ link: copies a link and a citation
