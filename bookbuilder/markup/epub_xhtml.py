@@ -56,7 +56,7 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
     page_links = [Link(m.label, f"{chapter_file[m.division_id]}#{m.id}") for m in markers]
     text = words(book.config.language)
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
-               uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
+               uses_label=lambda where, verb="used": text[f"{verb}_in_chapters" if len(where) > 1 else f"{verb}_in_chapter"],
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}", page_links=page_links,
                note_xhtml=lambda note, division: Markup(note_xhtml(book, note, division, file_of)))
     docs = {}

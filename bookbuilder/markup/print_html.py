@@ -79,8 +79,8 @@ def print_html(book: Book, page_map: PageMap | None = None, new_page_notes: froz
         css=Markup(css), part_css=Markup(part_stylesheet(book, part) if part else ""), body=body, edition=edition,
         long_notes=lambda d: long_notes(d, capacity), locate=locate, index_locate=index_locate,
         href=lambda element_id: f"#{element_id}", draft=draft,
-        uses_label=lambda where: text["used_on_page"] if len(where) == 1 and "–" not in where[0].label
-        else text["used_on_pages"],
+        uses_label=lambda where, verb="used": text[f"{verb}_on_page"] if len(where) == 1 and "–" not in where[0].label
+        else text[f"{verb}_on_pages"],
         **(common_context(book) | parted))
 
 

@@ -105,7 +105,7 @@ def web_pages(book: Book, charts: dict, images: dict, pages: PageList | None, do
     paragraph_of = _paragraphs(book)
     text = common_context(book)["words"]
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
-               uses_label=lambda where: text["used_in_chapters" if len(where) > 1 else "used_in_chapter"],
+               uses_label=lambda where, verb="used": text[f"{verb}_in_chapters" if len(where) > 1 else f"{verb}_in_chapter"],
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}",
                note_html=lambda note, division: Markup(note_xhtml(book, note, division, file_of, inner_html)),
                web_file=web_file, downloads=downloads, cover=cover[0], cover_size=cover[1], preload=[],

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import html
 
 from bookbuilder import ids
 from bookbuilder.core.model import Book
+from bookbuilder.passes.glossary import Use
 from bookbuilder.source.citations import bibliography_html, reference_keys
 from bookbuilder.source.lines import line_of, source_lines
 
@@ -32,6 +33,7 @@ class Reference:
     key: str
     id: str             # the entry's element id
     html: str           # the entry as the style writes it
+    uses: list[Use] = field(default_factory=list)   # the citations of it: back-links, pages in print
 
 
 @dataclass(frozen=True)
@@ -48,36 +50,27 @@ def citations_of(root):
 
 
 def mark_citations(book: Book) -> None:
-    """Link every citation to its entry, warn of unknown keys, gather the entries to list."""
+    """Link every citation to its entry and its entry back to it, warn of unknown keys, gather
+    the entries to list."""
     known = set(reference_keys(book.config))
-    cited: list[str] = []
+    cited: dict[str, list[Use]] = {}           # key -> its citations, in reading order
     book.unknown_citations = []
     for division in book.divisions:
-        lines = None
         roots = [division.body] + [n.content for n in division.notes if n.content is not None]
-        for root in roots:
-            for span in citations_of(root):
-                keys = span.get("data-cites").split()
-                for key in keys:
-                    if key in known:
-                        if key not in cited:
-                            cited.append(key)
-                        continue
-                    if lines is None:
-                        lines = source_lines(division.source)
-                    unknown = Unknown(division.source, _line_of_key(lines, key), key)
-                    if unknown not in book.unknown_citations:
-                        book.unknown_citations.append(unknown)
-                        where = f"{unknown.file}:{unknown.line}" if unknown.line else str(unknown.file)
-                        log.warning(f"{where}: unknown citation key '{key}': printed as '{key}?' "
-                                    f"(add it to {_references_name(book)})")
-                first = next((k for k in keys if k in known), None)
-                if first is not None and not span.xpath(".//a"):
-                    link = html.Element("a", {"class": "cite-link", "href": f"#{ids.reference_entry(first)}"})
-                    link.text, span.text = span.text, None
-                    for child in list(span):
-                        link.append(child)
-                    span.append(link)
+        for n, span in enumerate(span for root in roots for span in citations_of(root)):
+            keys = span.get("data-cites").split()
+            for key in keys:
+                if key not in known:
+                    _unknown(book, division, key)
+                    continue
+                if not span.get("id"):
+                    span.set("id", f"{division.id}-cite-{n + 1}")     # what References links back to
+                here = cited.setdefault(key, [])
+                here.append(Use(span.get("id"), division.id,
+                                linked=not any(u.division_id == division.id for u in here)))
+            first = next((k for k in keys if k in known), None)
+            if first is not None and not span.xpath(".//a"):
+                _link(span, first)
     whole = book.selection is None or book.selection.whole_book
     listed = list(cited)
     if whole and book.config.nocite:
@@ -87,8 +80,28 @@ def mark_citations(book: Book) -> None:
             if key != "*" and key not in known:
                 log.warning(f"{book.config.path}:{book.config.doc.line('nocite') if book.config.doc else ''}: "
                             f"nocite names an unknown key '{key}'")
-    book.references = [Reference(key, ids.reference_entry(key), text)
+    book.references = [Reference(key, ids.reference_entry(key), text, cited.get(key, []))
                        for key, text in bibliography_html(book.config, listed)]
+
+
+def _unknown(book: Book, division, key: str) -> None:
+    """A key the references lack: warned of once, with its file and line (citeproc prints it
+    with a question mark)."""
+    unknown = Unknown(division.source, _line_of_key(source_lines(division.source), key), key)
+    if unknown not in book.unknown_citations:
+        book.unknown_citations.append(unknown)
+        where = f"{unknown.file}:{unknown.line}" if unknown.line else str(unknown.file)
+        log.warning(f"{where}: unknown citation key '{key}': printed as '{key}?' "
+                    f"(add it to {_references_name(book)})")
+
+
+def _link(span, key: str) -> None:
+    """The citation's words made a link to the entry of ``key``."""
+    link = html.Element("a", {"class": "cite-link", "href": f"#{ids.reference_entry(key)}"})
+    link.text, span.text = span.text, None
+    for child in list(span):
+        link.append(child)
+    span.append(link)
 
 
 def _line_of_key(lines: list[str], key: str) -> int | None:
