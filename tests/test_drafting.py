@@ -197,3 +197,19 @@ def test_a_line_of_fifty_thousand_capitalised_words_is_read_in_one_pass():
     text = "Purge " * 50_000 + ". Later Commander Ivan Fedko spoke, and Fedko fell."
     found = {n.headword for n in find_names([Passage(text, 0, "s")])}
     assert "Fedko, Ivan" in found and all(len(h.split()) <= 6 for h in found), found
+
+
+def test_a_recurring_abstract_noun_is_a_key_concept_and_an_everyday_one_is_not():
+    """'executions' four times in three passages of two sections is indexed, with its singular;
+    'government' as often is not (name-words.yaml, everyday_nouns); nor a noun used twice."""
+    from bookbuilder.importer.plain_text import Passage
+    from bookbuilder.importer.text_names import CONCEPT, find_names
+
+    passages = [Passage("The executions began; the government said an execution was lawful.", 0, "A"),
+                Passage("More executions followed and the government fell. A deportation.", 1, "B"),
+                Passage("The government counted the executions. A deportation.", 1, "B"),
+                Passage("The government ended the executions.", 2, "C")]
+    concepts = {n.headword: n for n in find_names(passages) if n.kind == CONCEPT}
+    assert set(concepts) == {"executions"}, concepts
+    assert set(concepts["executions"].forms) == {"executions", "execution"}
+    assert len(concepts["executions"].passages) == 5

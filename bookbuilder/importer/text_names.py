@@ -31,6 +31,9 @@ ROMAN = re.compile(r"[IVXL]+")
 ADJECTIVE = re.compile(r"(?:an|ese|ish|lsh|nch|ic|ern|et|ied|-[a-z]+)$")
 PERSON, ORGANISATION, EVENT, WORK, CONCEPT, NAME = "person", "organisation", "event", "work", "concept", "name"
 MIN_CONCEPT_USES = 3
+MIN_KEY_NOUN_USES = 4
+# an abstract noun by its ending (execution, repression, terrorism, resettlement, nobility)
+KEY_NOUN = re.compile(r"(?<![\w'’-])[a-z]{3,}(?:tions?|sions?|isms?|ments?|ity|ities|ances?|ences?)(?![\w'’-])")
 
 
 @dataclass
@@ -70,8 +73,10 @@ def find_names(passages: list[Passage], given_names: set[str] = frozenset()) -> 
             if _is_title(title):
                 _add(names, WORK, title, n)
     for phrase, uses in _concepts(passages, words).items():
-        for n in uses:
-            _add(names, CONCEPT, phrase, n)
+        for n, spelling in uses:                   # every spelling is a form: execution, executions
+            _add(names, CONCEPT, spelling, n)
+        if names[name_key(phrase)].kind == CONCEPT:
+            names[name_key(phrase)].headword = phrase      # the spelling the text uses most
     return [name for name in names.values() if _sound(name, words, lower_vocabulary)]
 
 
@@ -312,8 +317,9 @@ def _is_title(text: str) -> bool:
     return 2 <= len(tokens) <= 12 and capitals >= max(2, len(tokens) // 2) and tokens[0][:1].isupper()
 
 
-def _concepts(passages: list[Passage], words) -> dict[str, list[int]]:
-    """Two-word phrases in lower case ("show trials", "mass graves") the article comes back to."""
+def _concepts(passages: list[Passage], words) -> dict[str, list[tuple[int, str]]]:
+    """Two-word phrases in lower case ("show trials", "mass graves") the article comes back to,
+    and key single nouns: headword -> (passage, spelling) of each use."""
     stop = {w.lower() for w in words["function"]} | {w.lower() for w in words["months"]}
     uses: dict[str, list[int]] = {}
     spelled: dict[str, Counter] = {}
@@ -327,10 +333,35 @@ def _concepts(passages: list[Passage], words) -> dict[str, list[int]]:
             if a.endswith("ly") or b.endswith("ly") or b.endswith("ed"):
                 continue          # adverbs and verbs make no headword ("largely executed")
             key = name_key(f"{a} {b}")
-            uses.setdefault(key, []).append(n)
+            uses.setdefault(key, []).append((n, f"{a} {b}"))
             spelled.setdefault(key, Counter())[f"{a} {b}"] += 1
+    found = {spelled[k].most_common(1)[0][0]: v for k, v in uses.items()
+             if len(v) >= MIN_CONCEPT_USES and len({n for n, _ in v}) >= 2}
+    return found | _key_nouns(passages, words)
+
+
+def _key_nouns(passages: list[Passage], words) -> dict[str, list[tuple[int, str]]]:
+    """Single words the article is about: an abstract noun ("executions", "repression",
+    "interrogation") it uses four times or more, in three passages and two sections, that is
+    not one of English's everyday abstractions (name-words.yaml, ``everyday_nouns``)."""
+    everyday = words["everyday_nouns"]
+    uses: dict[str, list[int]] = {}
+    spelled: dict[str, Counter] = {}
+    for n, passage in enumerate(passages):
+        for m in KEY_NOUN.finditer(passage.text):
+            word = m.group(0)
+            if _singular(word) in everyday:
+                continue
+            key = name_key(word)
+            uses.setdefault(key, []).append((n, word))
+            spelled.setdefault(key, Counter())[word] += 1
     return {spelled[k].most_common(1)[0][0]: v for k, v in uses.items()
-            if len(v) >= MIN_CONCEPT_USES and len(set(v)) >= 2}
+            if len(v) >= MIN_KEY_NOUN_USES and len({n for n, _ in v}) >= 3
+            and len({passages[n].section for n, _ in v}) >= 2}
+
+
+def _singular(word: str) -> str:
+    return word[:-3] + "y" if word.endswith("ities") else word[:-1] if word.endswith("s") else word
 
 
 def _sound(name: Name, words, lower_vocabulary: set[str]) -> bool:
