@@ -213,3 +213,14 @@ def test_a_recurring_abstract_noun_is_a_key_concept_and_an_everyday_one_is_not()
     assert set(concepts) == {"executions"}, concepts
     assert set(concepts["executions"].forms) == {"executions", "execution"}
     assert len(concepts["executions"].passages) == 5
+
+
+def test_a_line_of_fifty_thousand_italic_runs_is_read_in_one_pass():
+    """The fuzzer's '_italic_ _italic_ …': each italic title is blanked once, not once a run."""
+    from bookbuilder.importer.plain_text import Passage
+    from bookbuilder.importer.text_names import WORK, find_names
+
+    text = "italic " * 50_000 + "and Darkness at Noon, Darkness at Noon."
+    found = find_names([Passage(text, 0, "s", ("italic",) * 50_000 + ("Darkness at Noon",) * 2)])
+    assert [n.headword for n in found if n.kind == WORK] == ["Darkness at Noon"]
+    assert not {"Darkness", "Noon", "italic"} & {n.headword for n in found}
