@@ -10,6 +10,8 @@ const list = document.getElementById("search-results");
 const summary = document.getElementById("search-summary");
 const form = document.querySelector(".search-page-form");
 
+const WORDS = JSON.parse(document.body.dataset.words || "{}");     // the book's word list: web.script
+const fill = (key, values) => (WORDS[key] || key).replace(/\{(\w+)\}/g, (_, name) => values[name]);
 const SECTIONS = 3;          // passages shown per page found, each linked to its section
 
 function excerptOf(found) {
@@ -43,7 +45,7 @@ async function run(query) {
         const item = document.createElement("li");
         const to = document.createElement("a");
         to.href = s.url;
-        to.textContent = s.title === r.meta.title ? "At the start" : s.title;
+        to.textContent = s.title === r.meta.title ? fill("at_the_start", {}) : s.title;
         item.append(to, excerptOf(s));
         return item;
       }));
@@ -53,9 +55,9 @@ async function run(query) {
     }
     return li;
   }));
-  summary.textContent = results.length
-    ? `${found.results.length} page${found.results.length === 1 ? "" : "s"} found for “${text}”.`
-    : `Nothing found for “${text}”.`;
+  const count = found.results.length;
+  summary.textContent = fill(count === 0 ? "found_none" : count === 1 ? "found_one" : "found_many",
+                             { count, query: text });
 }
 
 form.addEventListener("submit", (e) => {

@@ -5,6 +5,9 @@
   const $ = (s, root = document) => root.querySelector(s);
   const $$ = (s, root = document) => Array.from(root.querySelectorAll(s));
   const status = $(".status");
+  // the words this script writes: the book's word list (words/<language>.yaml, web.script)
+  const WORDS = JSON.parse(document.body.dataset.words || "{}");
+  const fill = (key, values) => (WORDS[key] || key).replace(/\{(\w+)\}/g, (_, name) => values[name]);
   const say = (text) => { status.textContent = text; clearTimeout(say.timer); say.timer = setTimeout(() => { status.textContent = ""; }, 4000); };
 
   // the contents as a menu on a narrow screen
@@ -29,13 +32,13 @@
     button.type = "button";
     button.className = "para-link";
     button.textContent = "¶";
-    button.setAttribute("aria-label", `Copy a link to ¶ ${n} (${cite})`);
+    button.setAttribute("aria-label", fill("copy_link", { n, cite }));
     button.setAttribute("data-pagefind-ignore", "all");
     button.addEventListener("click", async () => {
       const url = new URL("#" + p.id, location.href).href;
       history.replaceState(null, "", "#" + p.id);
-      try { await navigator.clipboard.writeText(`${url} (${cite})`); say(`Link copied: ${cite}`); }
-      catch { say(`Link to ${cite}: ${url}`); }
+      try { await navigator.clipboard.writeText(`${url} (${cite})`); say(fill("link_copied", { cite })); }
+      catch { say(fill("link_to", { cite, url })); }
     });
     // a list holds only its items: the button goes into the first
     const holder = /^(UL|OL)$/.test(p.tagName) && p.firstElementChild ? p.firstElementChild : p;
@@ -81,7 +84,7 @@
     const close = document.createElement("button");
     close.type = "button";
     close.className = "popup-close";
-    close.textContent = "Close";
+    close.textContent = fill("close", {});
     close.addEventListener("click", closePopup);
     popup.append(close);
     for (const child of note.children) {
