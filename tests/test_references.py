@@ -248,6 +248,13 @@ def test_a_packet_names_the_chapter_of_a_target_it_does_not_hold(tmp_path):
     assert "As Figure 3.1 (in chapter 3 of Small Book) shows (Conquest 1990, 45)." in text
     assert "Conquest, Robert" in files["references.xhtml"]
     assert "Getty" not in files["references.xhtml"], "a packet lists what its chapters cite"
+    # its web page links the figure it lacks into the whole book's web edition, where it is
+    (whole,) = build(book, tmp_path / "out", ("web",), quiet=True)
+    page = (tmp_path / "out" / "packets" / "week-1-web" / "ch-01.html").read_text(encoding="utf-8")
+    href = re.search(r'<a class="xref-link" href="([^"]+)">Figure 3\.1</a>', page).group(1)
+    assert href.startswith("../../small-book-web/ch-03.html#"), href
+    target = (tmp_path / "out" / "packets" / "week-1-web" / href.split("#")[0]).resolve()
+    assert target == (whole / "ch-03.html").resolve() and f'id="{href.split("#")[1]}"' in target.read_text()
 
 
 # ------------------------------------------------------------------ unknown keys and ids

@@ -43,9 +43,11 @@ def page_words(page_map: PageMap, reference_id: str, target_id: str, before: boo
     return text["page"].format(page=page_map.folios[there])
 
 
-def expand_crossrefs(root, book: Book, page_map: PageMap | None = None, href=None) -> None:
+def expand_crossrefs(root, book: Book, page_map: PageMap | None = None, href=None, elsewhere_href=None) -> None:
     """Each cross-reference under ``root`` written out: in print with page words from
-    ``page_map``; linked through ``href`` (element id -> link) when given."""
+    ``page_map``; linked through ``href`` (element id -> link) when given; in a packet, a
+    target it does not hold linked through ``elsewhere_href`` ((division id, element id) ->
+    link into the whole book) when given."""
     spans = xrefs_of(root)
     if not spans:
         return
@@ -67,6 +69,8 @@ def expand_crossrefs(root, book: Book, page_map: PageMap | None = None, href=Non
                 label = label[:1].upper() + label[1:]
             held = span.get("data-held") != "0"
             link = href(target) if href and held else None
+            if not held and elsewhere_href and span.get("data-division"):
+                link = elsewhere_href(span.get("data-division"), target)
             where = page_words(page_map, span.get("id"), target, span.get("data-order") == "before", text) \
                 if page_map is not None and held and not span.get("data-bare") else ""
             elsewhere = "" if held else (span.get("data-chapter") or "?")

@@ -118,20 +118,22 @@ def _point_to_file(link, file_of: dict[str, str], here: str) -> None:
         link.set("href", f"{file_of[target]}#{target}")
 
 
-def note_xhtml(book: Book, note, division, file_of: dict[str, str], serialise=inner_xhtml) -> str:
+def note_xhtml(book: Book, note, division, file_of: dict[str, str], serialise=inner_xhtml,
+               elsewhere_href=None) -> str:
     """A note's content as XHTML (or HTML for the web edition): its cross-references written, its
     links (a citation's to References) pointed at their files."""
     content = copy.deepcopy(note.content)
-    expand_crossrefs(content, book, href=lambda target: f"#{target}")
+    expand_crossrefs(content, book, href=lambda target: f"#{target}", elsewhere_href=elsewhere_href)
     for link in content.iter("a"):
         _point_to_file(link, file_of, division.file_name)
     return serialise(content)
 
 
 def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict | None = None,
-                serialise=inner_xhtml) -> dict[str, str]:
+                serialise=inner_xhtml, elsewhere_href=None) -> dict[str, str]:
     """Each division's body as XHTML (or, with ``serialise=inner_html``, as HTML for the web
-    edition), with links to other divisions pointed at their files."""
+    edition), with links to other divisions pointed at their files; ``elsewhere_href``: a
+    packet's web pages link a cross-reference to a chapter they lack into the whole book."""
     bodies = {}
     env = environment()
     images = image_files(book, "epub") if images is None else images
@@ -139,7 +141,7 @@ def epub_bodies(book: Book, file_of: dict[str, str], charts: dict, images: dict 
         body = copy.deepcopy(division.body)
         expand_figures(body, book, env, charts)
         expand_images(body, book, env, images)
-        expand_crossrefs(body, book, href=lambda target: f"#{target}")
+        expand_crossrefs(body, book, href=lambda target: f"#{target}", elsewhere_href=elsewhere_href)
         for link in body.iter("a"):
             _point_to_file(link, file_of, division.file_name)
             classes = (link.get("class") or "").split()

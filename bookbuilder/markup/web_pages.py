@@ -60,7 +60,11 @@ class PacketSite:
 def web_file(division: Division) -> str:
     """A division's page: its stable id (``moscow-trials.html``); the back-of-book index, whose
     id is taken by the opening page, is ``book-index.html``."""
-    return f"book-{division.id}.html" if division.id in RESERVED else f"{division.id}.html"
+    return page_name(division.id)
+
+
+def page_name(division_id: str) -> str:
+    return f"book-{division_id}.html" if division_id in RESERVED else f"{division_id}.html"
 
 
 def page_ids(book: Book) -> dict[str, str]:
@@ -80,7 +84,9 @@ def web_pages(book: Book, charts: dict, images: dict, pages: PageList | None, do
     whole book's pages."""
     env = environment()
     file_of = page_ids(book)
-    bodies = epub_bodies(book, file_of, charts, images, serialise=inner_html)
+    elsewhere = (lambda division_id, target: f"{packet_site.book_site}{page_name(division_id)}#{target}") \
+        if packet_site else None                  # a packet's reference to a chapter it lacks
+    bodies = epub_bodies(book, file_of, charts, images, serialise=inner_html, elsewhere_href=elsewhere)
     chapter_of = {d.id: d for d in book.divisions}
     section_title = {h.id: h.text for d in book.divisions for h in d.headings}
 
@@ -107,7 +113,8 @@ def web_pages(book: Book, charts: dict, images: dict, pages: PageList | None, do
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
                uses_label=lambda where, verb="used": text[f"{verb}_in_chapters" if len(where) > 1 else f"{verb}_in_chapter"],
                href=lambda element_id: f"{file_of.get(element_id, '')}#{element_id}",
-               note_html=lambda note, division: Markup(note_xhtml(book, note, division, file_of, inner_html)),
+               note_html=lambda note, division: Markup(note_xhtml(book, note, division, file_of, inner_html,
+                                                                  elsewhere)),
                web_file=web_file, downloads=downloads, cover=cover[0], cover_size=cover[1], preload=[],
                index_page=web_file(book.division("index")) if book.division("index") else OPENING,
                packet=packet_site.packet if packet_site else None,

@@ -36,6 +36,7 @@ class Target:
     number: str         # "7.1", "7", "" (a section, front or back matter)
     title: str          # a section's or division's title
     chapter: str        # the number of the chapter holding it ("" outside chapters)
+    division_id: str = ""   # the division holding it (a packet's web page links to it in the whole book)
 
 
 def xrefs_of(root):
@@ -50,22 +51,23 @@ def targets(book: Book) -> dict[str, Target]:
         division = by_source.get(figure.chapter.resolve())
         number = str(division.number) if division and division.number else ""
         found[f"fig-{figure.id}"] = Target(f"fig-{figure.id}", figure.element_id, "figure", figure.number,
-                                           figure.title, number)
+                                           figure.title, number, division.id if division else "")
     for division in book.divisions:
         chapter = str(division.number or "")
         found[f"sec-{division.id}"] = Target(f"sec-{division.id}", division.id,
                                              "chapter" if division.number else "division",
-                                             chapter, division.title, chapter)
+                                             chapter, division.title, chapter, division.id)
         for heading in division.body.iter("h2", "h3", "h4", "h5", "h6"):
             label = ids.section_label(heading.get("id") or "", division.id)
             if label.startswith("sec-"):
                 found[label] = Target(label, heading.get("id"), "section", "", heading.text_content().strip(),
-                                      chapter)
+                                      chapter, division.id)
     for image in book.images:
         if image.label.startswith("fig-") and image.number:
             division = next((d for d in book.divisions if image.id.startswith(f"{d.id}-")), None)
             found[image.label] = Target(image.label, image.id, "figure", image.number, image.title_html,
-                                        str(division.number or "") if division else "")
+                                        str(division.number or "") if division else "",
+                                        division.id if division else "")
     return found
 
 
@@ -101,6 +103,7 @@ def resolve_crossrefs(book: Book, whole_book_targets=None) -> None:
         span.set("data-chapter", target.chapter)
         if not held:
             span.set("data-held", "0")
+            span.set("data-division", target.division_id)
         else:
             before = order.get(target.element_id, 0) < order.get(span.get("id"), 0)
             span.set("data-order", "before" if before else "after")
