@@ -69,6 +69,14 @@ def pandoc_args(config: BookConfig) -> tuple[str, ...]:
     return tuple(args)
 
 
+def args_for_text(args: tuple[str, ...], text: bytes) -> tuple[str, ...]:
+    """``pandoc_args`` for one file: without an "@" it can hold no citation, and citeproc (about
+    65 ms a file, most of Pandoc's time on a chapter) is left out; the filter stays."""
+    if b"@" in text:
+        return args
+    return tuple(a for a in args if a.startswith("--lua-filter="))
+
+
 def inputs_digest(config: BookConfig) -> str:
     """What the citations of a chapter's HTML depend on besides its text (the cache key)."""
     parts = [_digest(crossref_filter())]

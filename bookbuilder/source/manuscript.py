@@ -107,7 +107,8 @@ def markdown_to_html(path: Path, id_prefix: str, extra_args: tuple[str, ...] = (
         return remembered.read_text(encoding="utf-8")
     try:
         converted = pypandoc.convert_text(data.decode("utf-8"), "html5", format=PANDOC_FROM,
-                                          extra_args=[f"--id-prefix={id_prefix}-", *PANDOC_ARGS, *extra_args])
+                                          extra_args=[f"--id-prefix={id_prefix}-", *PANDOC_ARGS,
+                                                      *citations.args_for_text(extra_args, data)])
     except RuntimeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise ManuscriptError(f"pandoc could not read this file: {str(exc).strip().splitlines()[-1]}",
