@@ -83,3 +83,29 @@ def test_a_licence_the_article_states_is_the_books(tmp_path):
     pdf = build(book, tmp_path / "out", ("pdf",), quiet=True)[0]
     imprint = pdf_text(pdf, range(6))
     assert "CC BY 4.0" in imprint and "same licence" not in imprint, imprint
+
+
+def test_a_long_title_and_several_articles_fit_on_the_epub_cover(tmp_path):
+    """The EPUB's drawn cover steps its title and attribution down in size until they fit: no
+    letter touches the cover's edges (a two-article title once ran off the top)."""
+    from PIL import Image
+
+    from bookbuilder.core.config import load_config
+    from bookbuilder.markup.cover_art import PAPER, draw_cover
+    from test_small_books import make_book
+
+    book = make_book(tmp_path)
+    meta = book / "book.yaml"
+    long = "Nikolai Ivanovich Bukharin and Collectivization in the Soviet Union"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("title: Small Book", f"title: {long}") + (
+        "sources:\n"
+        "- {title: Nikolai Ivanovich Bukharin, url: 'https://example.org/a'}\n"
+        "- {title: Collectivization in the Soviet Union and the Famine of 1932 to 1933, url: 'https://example.org/b'}\n"),
+        encoding="utf-8")
+    with Image.open(draw_cover(load_config(book))) as cover:
+        pixels = cover.convert("RGB")
+        width, height = pixels.size
+        paper = tuple(int(PAPER[i:i + 2], 16) for i in (1, 3, 5))
+        edges = [(x, y) for x in range(0, width, 4) for y in (0, 1, height - 2, height - 1)]
+        edges += [(x, y) for y in range(0, height, 4) for x in (0, 1, width - 2, width - 1)]
+        assert all(pixels.getpixel(p) == paper for p in edges)
