@@ -20,6 +20,34 @@ from bookbuilder.markup.page_markers import insert_markers
 from bookbuilder.markup.templates import EPUB_TYPE_ATTR, Link, common_context, environment
 from bookbuilder.words import words
 
+def chapter_locators(book: Book, file_of: dict[str, str], anchor=lambda element_id: element_id):
+    """``(locate, index_locate)`` for outputs without pages (the EPUB, the web edition): a
+    glossary or register entry's uses as links labelled by chapter, an index entry's as one link
+    per section it occurs in, labelled by it. ``anchor``: the id a use's link points at (the web
+    edition points at the paragraph holding it)."""
+    chapter_of = {d.id: d for d in book.divisions}
+    section_title = {h.id: h.text for d in book.divisions for h in d.headings}
+
+    def locate(entry) -> list[Link]:
+        return [Link(str(chapter_of[u.division_id].number or chapter_of[u.division_id].title),
+                     f"{file_of[u.id]}#{u.id}") for u in entry.uses if u.linked]
+
+    def index_locate(item) -> list[Link]:
+        links, seen = [], set()
+        for o in item.occurrences:
+            if o.section_id not in seen:
+                seen.add(o.section_id)
+                chapter = chapter_of[o.division_id]
+                label = section_title.get(o.section_id, chapter.title)
+                if o.section_id != chapter.id:
+                    label = f"{chapter.title}: {label}"
+                links.append(Link(f"{chapter.number}. {label}" if chapter.number else label,
+                                  f"{file_of[o.id]}#{anchor(o.id)}"))
+        return links
+
+    return locate, index_locate
+
+
 def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
                    cover_image: str | None = None, pages: PageList | None = None) -> dict[str, str]:
     """File name -> XHTML for every EPUB content document.
@@ -30,27 +58,7 @@ def epub_documents(book: Book, bodies: dict[str, str], file_of: dict[str, str],
     """
     env = environment()
     markers = [m for m in pages.markers if m.division_id in {d.id for d in book.divisions}] if pages else []
-    chapter_of = {d.id: d for d in book.divisions}
-
-    def locate(entry) -> list[Link]:
-        return [Link(str(chapter_of[u.division_id].number or chapter_of[u.division_id].title),
-                     f"{file_of[u.id]}#{u.id}") for u in entry.uses if u.linked]
-
-    section_title = {h.id: h.text for d in book.divisions for h in d.headings}
-
-    def index_locate(item) -> list[Link]:
-        """No pages in an EPUB: one link per section the term occurs in, labelled by it."""
-        links, seen = [], set()
-        for o in item.occurrences:
-            if o.section_id not in seen:
-                seen.add(o.section_id)
-                chapter = chapter_of[o.division_id]
-                label = section_title.get(o.section_id, chapter.title)
-                if o.section_id != chapter.id:
-                    label = f"{chapter.title}: {label}"
-                links.append(Link(f"{chapter.number}. {label}" if chapter.number else label,
-                                  f"{file_of[o.id]}#{o.id}"))
-        return links
+    locate, index_locate = chapter_locators(book, file_of)
 
     chapter_file = {d.id: d.file_name for d in book.divisions}
     page_links = [Link(m.label, f"{chapter_file[m.division_id]}#{m.id}") for m in markers]

@@ -22,7 +22,7 @@ from bookbuilder.core.editions import PacketInfo
 from bookbuilder.core.model import Book, Division, inner_html
 from bookbuilder.core.pagelist import PageList
 from bookbuilder.core.romanisation import Scheme
-from bookbuilder.markup.epub_xhtml import epub_bodies, id_files, note_xhtml
+from bookbuilder.markup.epub_xhtml import chapter_locators, epub_bodies, id_files, note_xhtml
 from bookbuilder.markup.page_markers import insert_markers
 from bookbuilder.markup.templates import Link, build_date, common_context, environment
 
@@ -87,28 +87,9 @@ def web_pages(book: Book, charts: dict, images: dict, pages: PageList | None, do
     elsewhere = (lambda division_id, target: f"{packet_site.book_site}{page_name(division_id)}#{target}") \
         if packet_site else None                  # a packet's reference to a chapter it lacks
     bodies = epub_bodies(book, file_of, charts, images, serialise=inner_html, elsewhere_href=elsewhere)
-    chapter_of = {d.id: d for d in book.divisions}
-    section_title = {h.id: h.text for d in book.divisions for h in d.headings}
-
-    def locate(entry) -> list[Link]:
-        return [Link(str(chapter_of[u.division_id].number or chapter_of[u.division_id].title),
-                     f"{file_of[u.id]}#{u.id}") for u in entry.uses if u.linked]
-
-    def index_locate(item) -> list[Link]:
-        """One link per section the term occurs in, to the paragraph of its first occurrence there."""
-        links, seen = [], set()
-        for o in item.occurrences:
-            if o.section_id not in seen:
-                seen.add(o.section_id)
-                chapter = chapter_of[o.division_id]
-                label = section_title.get(o.section_id, chapter.title)
-                if o.section_id != chapter.id:
-                    label = f"{chapter.title}: {label}"
-                links.append(Link(f"{chapter.number}. {label}" if chapter.number else label,
-                                  f"{file_of[o.id]}#{paragraph_of.get(o.id, o.id)}"))
-        return links
-
     paragraph_of = _paragraphs(book)
+    # the index links to the paragraph of each occurrence, which the ¶ links also name
+    locate, index_locate = chapter_locators(book, file_of, lambda element_id: paragraph_of.get(element_id, element_id))
     text = common_context(book)["words"]
     ctx = dict(common_context(book), locate=locate, index_locate=index_locate,
                uses_label=lambda where, verb="used": text[f"{verb}_in_chapters" if len(where) > 1 else f"{verb}_in_chapter"],
