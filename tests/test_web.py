@@ -224,6 +224,8 @@ def test_the_site_in_a_browser(real_web, checkers, tmp_path):
     assert browsed["menu"] == {"expanded": "true", "visible": True, "closed": True}
     # search by keyboard finds a name and a Cyrillic word
     assert "/wider-purge.html" in browsed["search"]["Yezhov"]
+    # and under a page, the passages found, each linked to its section
+    assert any("#" in h for h in browsed["search"]["Yezhov"]), browsed["search"]
     assert browsed["search"]["Ежов"] and "/register.html" in browsed["search"]["Ежов"]
     assert "/wider-purge.html" in browsed["search"]["Ežov"]          # a romanisation only the index knows
     assert browsed["search"]["tabbedTo"].endswith(".html")
